@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* common.c: messages, exit codes and option plumbing shared by the six programs. */
+#include <sys/types.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <popt.h>
+#include "common.h"
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+}
+
+void fail(const char *verb, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: cannot %s '%s': ", program_invocation_short_name,
+		verb, subject);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void fail_rc(const char *verb, const char *subject, const struct shmkit_ref *ref,
+	     enum shmkit_op op, int rc)
+{
+	struct shmkit_info info;
+	char cap[64];
+	int c, has;
+
+	if ((rc == -EACCES || rc == -EPERM) && ref && shmkit_stat(ref, &info) == 0) {
+		c = shmkit_cap_for(ref->kind, op);
+		has = shmkit_cap_has(c);
+		if (shmkit_cap_name(c, cap, sizeof(cap)) < 0)
+			snprintf(cap, sizeof(cap), "capability %d", c);
+		fail(verb, subject,
+		     "permission denied (owner uid %u, mode %04o; you are uid %u %s %s)",
+		     (unsigned)info.uid, (unsigned)info.mode, (unsigned)geteuid(),
+		     has > 0 ? "with" : "without", cap);
+		return;
+	}
+	fail(verb, subject, "%s", shmkit_strerror(rc));
+}
+
+struct poptOption help_options[] = {
+	{ "help", 'h', POPT_ARG_NONE, NULL, 'h', "show this help and exit", NULL },
+	{ "usage", '\0', POPT_ARG_NONE, NULL, 'u', "show a short usage message and exit", NULL },
+	POPT_TABLEEND
+};
+
+poptContext parse_options(int argc, const char **argv,
+			  const struct poptOption *table, const char *operands_help)
+{
+	poptContext con;
+	int rc;
+
+	con = poptGetContext(NULL, argc, argv, table, 0);
+	poptSetOtherOptionHelp(con, operands_help);
+	while ((rc = poptGetNextOpt(con)) > 0) {
+		switch (rc) {
+		case 'V':
+			printf("%s (shmkit) %s\n", program_invocation_short_name,
+			       SHMKIT_VERSION);
+			exit(finish(con, EXIT_OK));
+		case 'h':
+			poptPrintHelp(con, stdout, 0);
+			exit(finish(con, EXIT_OK));
+		case 'u':
+			poptPrintUsage(con, stdout, 0);
+			exit(finish(con, EXIT_OK));
+		}
+	}
+	if (rc < -1)
+		usage_error("%s: %s", poptBadOption(con, POPT_BADOPTION_NOALIAS),
+			    poptStrerror(rc));
+	return con;
+}
+
+const char **operands(poptContext con, size_t *n)
+{
+	static const char *none[] = { NULL };
+	const char **args = poptGetArgs(con);
+	size_t i = 0;
+
+	if (!args)
+		args = none;
+	while (args[i])
+		i++;
+	*n = i;
+	return args;
+}
+
+void parse_ref(const char *text, unsigned flags, struct shmkit_ref *out)
+{
+	int rc = shmkit_ref_parse(text, flags, out);
+
+	if (rc == -EINVAL || rc == -ERANGE)
+		usage_error("invalid segment reference '%s' (expected /NAME, 0xKEY, "
+			    "key:N, ID, id:N%s ftok:PATH[:PROJ]%s)", text,
+			    (flags & SHMKIT_REF_ALLOW_PRIVATE) ? "," : " or",
+			    (flags & SHMKIT_REF_ALLOW_PRIVATE) ? ", or private" : "");
+	if (rc < 0) {
+		fail("use", text, "%s", strerror(-rc));
+		exit(EXIT_FAILED);
+	}
+}
+
+size_t parse_size(const char *text, unsigned flags, const char *what)
+{
+	size_t v;
+
+	if (shmkit_parse_size(text, flags, &v) < 0)
+		usage_error("invalid %s '%s'", what, text);
+	return v;
+}
+
+void drop_caps(const int *keep, size_t n)
+{
+	/* Failing to drop is no reason to refuse work the kernel will check. */
+	(void)shmkit_cap_limit(keep, n);
+}
+
+int finish(poptContext con, int status)
+{
+	if (con)
+		poptFreeContext(con);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			note("cannot write standard output: %s", strerror(errno));
+		return EXIT_FAILED;
+	}
+	return status;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* common.h: what the six programs share: exit codes, messages, option and operand parsing. */
+#ifndef SHMKIT_COMMON_H
+#define SHMKIT_COMMON_H
+
+#include <stddef.h>
+#include <popt.h>
+#include "shmkit.h"
+
+#define EXIT_OK		0	/* everything asked for was done */
+#define EXIT_FAILED	1	/* an operation failed (the rest were still done) */
+#define EXIT_USAGE	2	/* bad option, operand or input; nothing was done */
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Every option table ends with OPT_STANDARD, POPT_TABLEEND: -V/--version
+ * and popt's generated help as -h/--help and --usage (popt's own
+ * POPT_AUTOHELP spells help -?).
+ */
+extern struct poptOption help_options[];
+#define OPT_STANDARD \
+	{ "version", 'V', POPT_ARG_NONE, NULL, 'V', "print the version and exit", NULL }, \
+	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, help_options, 0, "Help options:", NULL }
+
+/* "PROG: MESSAGE" and the --help hint on stderr, then exit 2. */
+void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/* "PROG: cannot VERB 'SUBJECT': REASON" on stderr. */
+void fail(const char *verb, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * fail() with the reason for a library code: permission denials get the
+ * owner, mode, caller and the capability that would allow @op on @ref.
+ */
+void fail_rc(const char *verb, const char *subject, const struct shmkit_ref *ref,
+	     enum shmkit_op op, int rc);
+
+/* "PROG: MESSAGE" on stderr: notes that are not failures. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Creates the popt context (no config files, no aliases), runs the option
+ * loop, handles --version and bad options (exit 2).
+ */
+poptContext parse_options(int argc, const char **argv,
+			  const struct poptOption *table, const char *operands);
+
+/* The remaining operands, NULL-terminated (an empty list when none). */
+const char **operands(poptContext con, size_t *n);
+
+/* A segment reference, or exit: 2 on bad syntax, 1 when ftok fails. */
+void parse_ref(const char *text, unsigned flags, struct shmkit_ref *out);
+
+/* A size-syntax number for option or operand @what, or exit 2. */
+size_t parse_size(const char *text, unsigned flags, const char *what);
+
+/* Keeps only these capabilities (see shmkit_cap_limit). */
+void drop_caps(const int *keep, size_t n);
+
+/* Flushes stdout; on failure says so. Returns the exit status to use. */
+int finish(poptContext con, int status);
+
+#endif /* SHMKIT_COMMON_H */

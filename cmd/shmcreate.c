@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* shmcreate: create a SysV segment or POSIX object and print its reference. */
+#include <sys/capability.h>
+#include <sys/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <popt.h>
+#include "common.h"
+#include "shmkit.h"
+
+int main(int argc, const char **argv)
+{
+	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE };
+	char *mode_text = NULL, ref_text[SHMKIT_NAME_MAX + 2];
+	int reuse = 0, rc;
+	struct poptOption table[] = {
+		{ "mode", 'm', POPT_ARG_STRING, &mode_text, 0,
+		  "permission bits (default 0600)", "OCTAL" },
+		{ "reuse", 'e', POPT_ARG_NONE, &reuse, 0,
+		  "succeed if it exists and holds at least SIZE bytes", NULL },
+		OPT_STANDARD,
+		POPT_TABLEEND
+	};
+	struct shmkit_seg *seg;
+	struct shmkit_ref ref;
+	mode_t mode = 0600;
+	poptContext con;
+	const char **args;
+	size_t n, size;
+
+	con = parse_options(argc, argv, table, "REF SIZE");
+	args = operands(con, &n);
+	if (n < 1)
+		usage_error("missing segment reference");
+	if (n < 2)
+		usage_error("missing size");
+	if (n > 2)
+		usage_error("unexpected argument '%s'", args[2]);
+	if (mode_text && shmkit_parse_mode(mode_text, &mode) < 0)
+		usage_error("invalid mode '%s' (expected octal 0 to 0777)", mode_text);
+	parse_ref(args[0], SHMKIT_REF_ALLOW_PRIVATE, &ref);
+	size = parse_size(args[1], 0, "size");
+	drop_caps(keep, ARRAY_SIZE(keep));
+
+	rc = shmkit_seg_create(&ref, size, mode,
+			       reuse ? SHMKIT_CREATE_REUSE : 0, &seg);
+	if (rc == -SHMKIT_ETOOSMALL) {
+		struct shmkit_info info;
+
+		if (shmkit_stat(&ref, &info) == 0)
+			fail("create", args[0], "segment exists but holds only %llu bytes",
+			     (unsigned long long)info.size);
+		else
+			fail_rc("create", args[0], &ref, SHMKIT_OP_CREATE, rc);
+		return finish(con, EXIT_FAILED);
+	}
+	if (rc < 0) {
+		fail_rc("create", args[0], &ref, SHMKIT_OP_CREATE, rc);
+		return finish(con, EXIT_FAILED);
+	}
+	shmkit_ref_format(shmkit_seg_ref(seg), ref_text, sizeof(ref_text));
+	printf("%s\n", ref_text);
+	shmkit_seg_close(seg);
+	return finish(con, EXIT_OK);
+}

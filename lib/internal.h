@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* internal.h: what the lib/ sources share with each other and with nobody else. */
+#ifndef SHMKIT_INTERNAL_H
+#define SHMKIT_INTERNAL_H
+
+#include "shmkit.h"
+
+#define SHMKIT__SHM_DIR		"/dev/shm"
+#define SHMKIT__SYSV_PROC	"/proc/sysvipc/shm"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* An opened segment: a shmid or a /dev/shm fd, and at most one mapping. */
+struct shmkit_seg {
+	struct shmkit_ref ref;	/* canonical: BY_ID for SysV, BY_NAME for POSIX */
+	int fd;			/* POSIX only, else -1 */
+	unsigned flags;		/* SHMKIT_RDONLY when opened read-only */
+	size_t size;
+	void *addr;
+	int attached;
+};
+
+/* A growable array of snapshots, handed out as the public array + count. */
+struct shmkit__vec {
+	struct shmkit_info *v;
+	size_t n, cap;
+};
+
+/* Returns a zeroed new slot, or NULL when out of memory. */
+struct shmkit_info *shmkit__vec_push(struct shmkit__vec *vec);
+
+/*
+ * Strict unsigned number at the start of @s in @base (8, 10 or 16, with no
+ * prefix, sign or space); at least one digit. Sets *end past the digits.
+ * Returns 0, -EINVAL (no digit) or -ERANGE (above UINT64_MAX).
+ */
+int shmkit__scan_u64(const char *s, int base, uint64_t *out, const char **end);
+
+/* The whole of @s as one number no larger than @max: 0, -EINVAL, -ERANGE. */
+int shmkit__parse_u64(const char *s, int base, uint64_t max, uint64_t *out);
+
+/* One line of /proc/sysvipc/shm (not the header) into @out: 0 or -EINVAL. */
+int shmkit__sysv_parse_line(const char *line, struct shmkit_info *out);
+
+/* A kernel.* number from /proc/sys/kernel: 0 or -errno. */
+int shmkit__read_sysctl(const char *name, uint64_t *out);
+
+int shmkit__sysv_list(struct shmkit__vec *vec);
+int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
+int shmkit__sysv_remove(const struct shmkit_ref *ref, uint64_t *nattch);
+int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
+			unsigned flags, struct shmkit_seg *seg);
+int shmkit__sysv_open(const struct shmkit_ref *ref, struct shmkit_seg *seg);
+int shmkit__sysv_attach(struct shmkit_seg *seg, unsigned flags);
+int shmkit__sysv_detach(struct shmkit_seg *seg);
+
+int shmkit__posix_list(struct shmkit__vec *vec);
+int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
+int shmkit__posix_remove(const struct shmkit_ref *ref, uint64_t *nattch);
+int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
+			 unsigned flags, struct shmkit_seg *seg);
+int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,
+		       struct shmkit_seg *seg);
+int shmkit__posix_attach(struct shmkit_seg *seg, unsigned flags);
+int shmkit__posix_detach(struct shmkit_seg *seg);
+
+#endif /* SHMKIT_INTERNAL_H */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* posix.c: POSIX objects: shm_open/ftruncate/fallocate/mmap/shm_unlink and the /dev/shm scanner. */
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+static void from_stat(const char *name, const struct stat *st,
+		      struct shmkit_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = SHMKIT_POSIX;
+	out->have = SHMKIT_HAVE_NAME | SHMKIT_HAVE_MEM | SHMKIT_HAVE_INODE;
+	out->id = -1;
+	out->name[0] = '/';
+	memcpy(out->name + 1, name, strnlen(name, SHMKIT_NAME_MAX));
+	out->size = (uint64_t)st->st_size;
+	out->mode = st->st_mode & 07777;
+	out->uid = st->st_uid;
+	out->gid = st->st_gid;
+	out->atime = st->st_atim.tv_sec;
+	out->mtime = st->st_mtim.tv_sec;
+	out->ctime = st->st_ctim.tv_sec;
+	out->rss = (uint64_t)st->st_blocks * 512;
+	out->dev = st->st_dev;
+	out->ino = st->st_ino;
+}
+
+/* POSIX semaphores share /dev/shm with objects; they are not ours. */
+static int is_semaphore(const char *name)
+{
+	return strncmp(name, "sem.", 4) == 0;
+}
+
+int shmkit__posix_list(struct shmkit__vec *vec)
+{
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+	int dfd;
+
+	dir = opendir(SHMKIT__SHM_DIR);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	dfd = dirfd(dir);
+	while ((errno = 0, d = readdir(dir))) {
+		struct shmkit_info *info;
+
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
+		    is_semaphore(d->d_name))
+			continue;
+		if (d->d_type != DT_REG && d->d_type != DT_UNKNOWN)
+			continue;
+		/* Never follow: anyone may plant a symlink in /dev/shm. */
+		if (fstatat(dfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;	/* removed since readdir */
+		if (!S_ISREG(st.st_mode))
+			continue;
+		info = shmkit__vec_push(vec);
+		if (!info) {
+			closedir(dir);
+			return -ENOMEM;
+		}
+		from_stat(d->d_name, &st, info);
+	}
+	if (errno) {
+		int err = errno;
+
+		closedir(dir);
+		return -err;
+	}
+	closedir(dir);
+	return 0;
+}
+
+int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
+{
+	struct stat st;
+	int dfd, rc = 0;
+
+	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fstatat(dfd, ref->name + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		rc = -errno;
+	else if (!S_ISREG(st.st_mode) || is_semaphore(ref->name + 1))
+		rc = -SHMKIT_ENOTSHM;
+	else
+		from_stat(ref->name + 1, &st, out);
+	close(dfd);
+	return rc;
+}
+
+int shmkit__posix_remove(const struct shmkit_ref *ref, uint64_t *nattch)
+{
+	struct shmkit_info info;
+	int rc;
+
+	rc = shmkit__posix_stat(ref, &info);
+	if (rc < 0)
+		return rc;
+	if (shm_unlink(ref->name) < 0)
+		return -errno;
+	if (nattch)
+		*nattch = 0;
+	return 0;
+}
+
+/*
+ * glibc's shm_open adds O_NOFOLLOW and O_CLOEXEC; O_NONBLOCK keeps a FIFO
+ * planted under the name from hanging us before the S_ISREG check.
+ */
+static int open_checked(const char *name, int oflag, mode_t mode, struct stat *st)
+{
+	int fd, err;
+
+	fd = shm_open(name, oflag | O_NONBLOCK, mode);
+	if (fd < 0)
+		return errno == ELOOP ? -SHMKIT_ENOTSHM : -errno;
+	if (fstat(fd, st) < 0)
+		err = errno;
+	else if (!S_ISREG(st->st_mode))
+		err = SHMKIT_ENOTSHM;
+	else
+		return fd;
+	close(fd);
+	return -err;
+}
+
+int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
+			 unsigned flags, struct shmkit_seg *seg)
+{
+	struct stat st;
+	int fd, err;
+
+	if (ref->by != SHMKIT_BY_NAME)
+		return -EINVAL;
+	fd = open_checked(ref->name, O_RDWR | O_CREAT | O_EXCL, mode, &st);
+	if (fd == -EEXIST && (flags & SHMKIT_CREATE_REUSE)) {
+		fd = open_checked(ref->name, O_RDWR, 0, &st);
+		if (fd < 0)
+			return fd;
+		if ((uint64_t)st.st_size < size) {
+			close(fd);
+			return -SHMKIT_ETOOSMALL;
+		}
+		seg->fd = fd;
+		seg->size = (size_t)st.st_size;
+		return 1;
+	}
+	if (fd < 0)
+		return fd;
+	/* The umask applied at shm_open; the mode asked for is the mode given. */
+	if (fchmod(fd, mode) < 0 || ftruncate(fd, (off_t)size) < 0) {
+		err = errno;
+		goto fail;
+	}
+	/* Reserve the blocks now, so a write through a mapping cannot SIGBUS. */
+	err = posix_fallocate(fd, 0, (off_t)size);
+	if (err)
+		goto fail;
+	seg->fd = fd;
+	seg->size = size;
+	return 0;
+fail:
+	shm_unlink(ref->name);
+	close(fd);
+	return -err;
+}
+
+int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,
+		       struct shmkit_seg *seg)
+{
+	struct stat st;
+	int fd;
+
+	if (ref->by != SHMKIT_BY_NAME)
+		return -EINVAL;
+	fd = open_checked(ref->name, (flags & SHMKIT_RDONLY) ? O_RDONLY : O_RDWR,
+			  0, &st);
+	if (fd < 0)
+		return fd;
+	seg->fd = fd;
+	seg->size = (size_t)st.st_size;
+	return 0;
+}
+
+int shmkit__posix_attach(struct shmkit_seg *seg, unsigned flags)
+{
+	int prot = PROT_READ;
+	void *addr;
+
+	if (!(flags & SHMKIT_RDONLY))
+		prot |= PROT_WRITE;
+	if (seg->size == 0) {
+		seg->addr = NULL;
+		return 0;
+	}
+	addr = mmap(NULL, seg->size, prot, MAP_SHARED, seg->fd, 0);
+	if (addr == MAP_FAILED)
+		return -errno;
+	seg->addr = addr;
+	return 0;
+}
+
+int shmkit__posix_detach(struct shmkit_seg *seg)
+{
+	if (seg->addr && munmap(seg->addr, seg->size) < 0)
+		return -errno;
+	return 0;
+}

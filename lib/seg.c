@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* seg.c: one interface over both kinds: open, create, attach, stat, remove, errors. */
+#include <sys/types.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+const char *shmkit_strerror(int rc)
+{
+	static const char *const text[] = {
+		[SHMKIT_ESHMMAX - SHMKIT_EBASE] = "size is above kernel.shmmax",
+		[SHMKIT_ESHMMIN - SHMKIT_EBASE] = "size is below the kernel's minimum",
+		[SHMKIT_ESHMALL - SHMKIT_EBASE] = "not enough shared memory left (kernel.shmall)",
+		[SHMKIT_ESHMMNI - SHMKIT_EBASE] = "too many segments (kernel.shmmni)",
+		[SHMKIT_ETOOSMALL - SHMKIT_EBASE] = "segment exists but is too small",
+		[SHMKIT_ENOTSHM - SHMKIT_EBASE] = "not a shared memory object",
+		[SHMKIT_EPRIVATE - SHMKIT_EBASE] = "key 0 (IPC_PRIVATE) cannot be looked up",
+	};
+	int code = -rc;
+
+	if (code > SHMKIT_EBASE && code < SHMKIT_EEND)
+		return text[code - SHMKIT_EBASE];
+	switch (code) {
+	case ENOENT:
+		return "no such segment";
+	case EEXIST:
+		return "segment already exists";
+	case EIDRM:
+		return "segment was removed";
+	default:
+		return strerror(code);
+	}
+}
+
+static struct shmkit_seg *seg_new(const struct shmkit_ref *ref)
+{
+	struct shmkit_seg *seg = calloc(1, sizeof(*seg));
+
+	if (!seg)
+		return NULL;
+	seg->ref = *ref;
+	seg->fd = -1;
+	if (ref->kind == SHMKIT_SYSV)
+		seg->ref.by = SHMKIT_BY_ID;
+	return seg;
+}
+
+int shmkit_seg_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
+		      unsigned flags, struct shmkit_seg **out)
+{
+	struct shmkit_seg *seg;
+	int rc;
+
+	if (size == 0)
+		return -SHMKIT_ESHMMIN;
+	seg = seg_new(ref);
+	if (!seg)
+		return -ENOMEM;
+	if (ref->kind == SHMKIT_SYSV)
+		rc = shmkit__sysv_create(ref, size, mode, flags, seg);
+	else
+		rc = shmkit__posix_create(ref, size, mode, flags, seg);
+	if (rc < 0) {
+		free(seg);
+		return rc;
+	}
+	*out = seg;
+	return rc;
+}
+
+int shmkit_seg_open(const struct shmkit_ref *ref, unsigned flags,
+		    struct shmkit_seg **out)
+{
+	struct shmkit_seg *seg;
+	int rc;
+
+	if (ref->by == SHMKIT_BY_PRIVATE)
+		return -SHMKIT_EPRIVATE;
+	seg = seg_new(ref);
+	if (!seg)
+		return -ENOMEM;
+	seg->flags = flags & SHMKIT_RDONLY;
+	if (ref->kind == SHMKIT_SYSV)
+		rc = shmkit__sysv_open(ref, seg);
+	else
+		rc = shmkit__posix_open(ref, flags, seg);
+	if (rc < 0) {
+		free(seg);
+		return rc;
+	}
+	*out = seg;
+	return 0;
+}
+
+int shmkit_seg_attach(struct shmkit_seg *seg, unsigned flags)
+{
+	int rc;
+
+	if (seg->attached)
+		return -EBUSY;
+	if (!(flags & SHMKIT_RDONLY) && (seg->flags & SHMKIT_RDONLY))
+		return -EACCES;
+	if (seg->ref.kind == SHMKIT_SYSV)
+		rc = shmkit__sysv_attach(seg, flags);
+	else
+		rc = shmkit__posix_attach(seg, flags);
+	if (rc == 0)
+		seg->attached = 1;
+	return rc;
+}
+
+int shmkit_seg_detach(struct shmkit_seg *seg)
+{
+	int rc;
+
+	if (!seg->attached)
+		return 0;
+	if (seg->ref.kind == SHMKIT_SYSV)
+		rc = shmkit__sysv_detach(seg);
+	else
+		rc = shmkit__posix_detach(seg);
+	seg->attached = 0;
+	seg->addr = NULL;
+	return rc;
+}
+
+void shmkit_seg_close(struct shmkit_seg *seg)
+{
+	int saved = errno;
+
+	if (!seg)
+		return;
+	shmkit_seg_detach(seg);
+	if (seg->fd >= 0)
+		close(seg->fd);
+	free(seg);
+	errno = saved;
+}
+
+void *shmkit_seg_addr(const struct shmkit_seg *seg)
+{
+	return seg->addr;
+}
+
+size_t shmkit_seg_size(const struct shmkit_seg *seg)
+{
+	return seg->size;
+}
+
+const struct shmkit_ref *shmkit_seg_ref(const struct shmkit_seg *seg)
+{
+	return &seg->ref;
+}
+
+int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
+{
+	if (ref->by == SHMKIT_BY_PRIVATE)
+		return -SHMKIT_EPRIVATE;
+	if (ref->kind == SHMKIT_SYSV)
+		return shmkit__sysv_stat(ref, out);
+	return shmkit__posix_stat(ref, out);
+}
+
+int shmkit_remove(const struct shmkit_ref *ref, uint64_t *nattch)
+{
+	if (ref->by == SHMKIT_BY_PRIVATE)
+		return -SHMKIT_EPRIVATE;
+	if (ref->kind == SHMKIT_SYSV)
+		return shmkit__sysv_remove(ref, nattch);
+	return shmkit__posix_remove(ref, nattch);
+}
