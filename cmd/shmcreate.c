@@ -39,6 +39,9 @@ int main(int argc, const char **argv)
 	if (mode_text && shmkit_parse_mode(mode_text, &mode) < 0)
 		usage_error("invalid mode '%s' (expected octal 0 to 0777)", mode_text);
 	parse_ref(args[0], SHMKIT_REF_ALLOW_PRIVATE, &ref);
+	if (ref.by == SHMKIT_BY_ID)
+		usage_error("'%s' is a shmid: the kernel chooses those; give a key, "
+			    "ftok:PATH, private or /NAME", args[0]);
 	size = parse_size(args[1], 0, "size");
 	drop_caps(keep, ARRAY_SIZE(keep));
 

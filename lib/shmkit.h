@@ -358,6 +358,99 @@ int shmkit_seg_write_fd(struct shmkit_seg *seg, int fd, size_t offset,
 int shmkit_seg_read_fd(struct shmkit_seg *seg, int fd, size_t offset,
 		       size_t length);
 
+/* ------------------------------------------------------------- holders */
+
+/* Bits of shmkit_holder.how. */
+#define SHMKIT_HOLD_MAP 0x1	/* maps it (shmat(2) or mmap(2)) */
+#define SHMKIT_HOLD_FD  0x2	/* has it open (POSIX) */
+
+/*
+ * struct shmkit_holder: one process holding one segment. SysV holders are
+ * keyed by @id (the shmid: the inode of the mapping on the kernel's shm
+ * device), POSIX holders by @dev and @ino of the /dev/shm file.
+ */
+struct shmkit_holder {
+	enum shmkit_kind kind;
+	int id;
+	dev_t dev;
+	ino_t ino;
+	pid_t pid;
+	unsigned how;
+	char comm[16];
+};
+
+/* A snapshot of which processes hold which segments. */
+struct shmkit_holders;
+
+/*
+ * shmkit_holders_scan:
+ * @out: the snapshot
+ *
+ * One pass over /proc/PID/maps and /proc/PID/fd of every process. SysV
+ * mappings are matched by inode = shmid (so segments marked for removal,
+ * whose name keeps the old key, still match), POSIX ones by device and
+ * inode of /dev/shm, so a process in another mount namespace with its own
+ * /dev/shm/NAME is not mistaken for a holder. Unlinked POSIX objects that
+ * are still held are recorded too (shmkit_holders_deleted()).
+ *
+ * Returns: 0; -ENOMEM; -errno when /proc cannot be read at all. The caller
+ * frees *@out with shmkit_holders_free().
+ */
+int shmkit_holders_scan(struct shmkit_holders **out);
+
+/*
+ * shmkit_holders_of:
+ * @h: a snapshot
+ * @info: a segment
+ * @out: the first of its holders, sorted by pid; valid while @h lives
+ *
+ * Returns: how many processes hold @info (0 with *@out NULL when none).
+ */
+size_t shmkit_holders_of(const struct shmkit_holders *h,
+			 const struct shmkit_info *info,
+			 const struct shmkit_holder **out);
+
+/*
+ * shmkit_holders_all:
+ * @h: a snapshot
+ * @out: every holder record, sorted by kind, segment, then pid
+ *
+ * Returns: how many records there are.
+ */
+size_t shmkit_holders_all(const struct shmkit_holders *h,
+			  const struct shmkit_holder **out);
+
+/*
+ * shmkit_holders_unreadable:
+ * @h: a snapshot
+ *
+ * Returns: how many processes could not be examined (not permitted), so
+ * that a caller can say the holder information is incomplete instead of
+ * reporting "none". Processes that exited during the scan do not count.
+ */
+size_t shmkit_holders_unreadable(const struct shmkit_holders *h);
+
+/*
+ * shmkit_holders_deleted:
+ * @h: a snapshot
+ * @out: snapshots of unlinked POSIX objects still held, status
+ *	SHMKIT_ST_DELETED; the size is the file's when /proc/PID/map_files
+ *	or the open fd can be examined, else the largest mapping seen
+ * @n: how many
+ *
+ * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_info_free().
+ */
+int shmkit_holders_deleted(const struct shmkit_holders *h,
+			   struct shmkit_info **out, size_t *n);
+
+/*
+ * shmkit_holders_free:
+ * @h: a snapshot, or NULL
+ *
+ * Frees it; preserves errno.
+ */
+void shmkit_holders_free(struct shmkit_holders *h);
+
 /* ---------------------------------------------------------------- caps */
 
 /* What an operation on a segment was trying to do, for shmkit_cap_for(). */

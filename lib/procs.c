@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/* procs.c: who holds what: one pass over /proc/PID/maps and /proc/PID/fd. */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+/* An unlinked POSIX object seen in a mapping: name and where to stat it. */
+struct deleted {
+	struct shmkit_info info;
+	char how_path[320];	/* /proc/PID/map_files/RANGE or /proc/PID/fd/N */
+};
+
+struct shmkit_holders {
+	struct shmkit_holder *v;
+	size_t n, cap;
+	struct deleted *del;
+	size_t ndel, capdel;
+	size_t unreadable;
+	dev_t shm_dev;		/* device of /dev/shm, or 0 when absent */
+};
+
+static int push_holder(struct shmkit_holders *h, const struct shmkit_holder *x)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+		struct shmkit_holder *v = reallocarray(h->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = *x;
+	return 0;
+}
+
+static int note_deleted(struct shmkit_holders *h, dev_t dev, ino_t ino,
+			const char *name, uint64_t len, const char *path)
+{
+	struct deleted *d;
+	size_t i;
+
+	for (i = 0; i < h->ndel; i++) {
+		d = &h->del[i];
+		if (d->info.dev == dev && d->info.ino == ino) {
+			if (len > d->info.size)
+				d->info.size = len;
+			return 0;
+		}
+	}
+	if (h->ndel == h->capdel) {
+		size_t cap = h->capdel ? h->capdel * 2 : 8;
+
+		d = reallocarray(h->del, cap, sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		h->del = d;
+		h->capdel = cap;
+	}
+	d = &h->del[h->ndel++];
+	memset(d, 0, sizeof(*d));
+	d->info.kind = SHMKIT_POSIX;
+	d->info.have = SHMKIT_HAVE_NAME | SHMKIT_HAVE_INODE;
+	d->info.status = SHMKIT_ST_DELETED;
+	d->info.id = -1;
+	d->info.dev = dev;
+	d->info.ino = ino;
+	d->info.size = len;
+	snprintf(d->info.name, sizeof(d->info.name), "/%s", name);
+	snprintf(d->how_path, sizeof(d->how_path), "%s", path);
+	return 0;
+}
+
+/*
+ * One maps line: "START-END PERMS OFFSET MAJ:MIN INODE   PATH". Only shared
+ * mappings matter; SysV ones are "/SYSV%08x (deleted)" with inode = shmid.
+ */
+static int scan_maps_line(struct shmkit_holders *h, pid_t pid, char *line,
+			  struct shmkit_holder *x)
+{
+	unsigned long long start, end, ino;
+	unsigned maj, min;
+	char perms[5];
+	int pathpos = 0;
+	char *path;
+
+	if (sscanf(line, "%llx-%llx %4s %*x %x:%x %llu %n", &start, &end, perms,
+		   &maj, &min, &ino, &pathpos) < 6 || perms[3] != 's' || !pathpos)
+		return 0;
+	path = line + pathpos;
+	x->how = SHMKIT_HOLD_MAP;
+	if (strncmp(path, "/SYSV", 5) == 0) {
+		if (ino > INT32_MAX)
+			return 0;
+		x->kind = SHMKIT_SYSV;
+		x->id = (int)ino;
+		x->dev = 0;
+		x->ino = 0;
+		return push_holder(h, x);
+	}
+	if (!h->shm_dev || makedev(maj, min) != h->shm_dev)
+		return 0;
+	x->kind = SHMKIT_POSIX;
+	x->id = -1;
+	x->dev = makedev(maj, min);
+	x->ino = (ino_t)ino;
+	if (strncmp(path, "/dev/shm/", 9) == 0) {
+		size_t len = strlen(path);
+
+		if (len > 10 && strcmp(path + len - 10, " (deleted)") == 0) {
+			char mf[64];
+			int rc;
+
+			path[len - 10] = '\0';
+			snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", (int)pid,
+				 start, end);
+			rc = note_deleted(h, x->dev, x->ino, path + 9, end - start, mf);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return push_holder(h, x);
+}
+
+/* Shared mappings have 's' as the last letter of the permissions field. */
+static int is_shared(const char *line, size_t len)
+{
+	const char *sp = memchr(line, ' ', len);
+
+	return sp && (size_t)(sp - line) + 5 < len && sp[4] == 's';
+}
+
+static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
+		     struct shmkit_holder *x)
+{
+	char buf[16384];
+	size_t used = 0;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = openat(pidfd, "maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (rc == 0) {
+		char *nl, *p = buf;
+
+		n = read(fd, buf + used, sizeof(buf) - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : 0;
+			break;
+		}
+		used += (size_t)n;
+		while (rc == 0 && (nl = memchr(p, '\n', used - (size_t)(p - buf)))) {
+			*nl = '\0';
+			if (is_shared(p, (size_t)(nl - p)))
+				rc = scan_maps_line(h, pid, p, x);
+			p = nl + 1;
+		}
+		used -= (size_t)(p - buf);
+		memmove(buf, p, used);
+		if (used == sizeof(buf) - 1)
+			used = 0;	/* longer than any real maps line: drop it */
+	}
+	close(fd);
+	return rc;
+}
+
+/* POSIX objects held only through an open descriptor. */
+static int scan_fds(struct shmkit_holders *h, int pidfd, pid_t pid,
+		    struct shmkit_holder *x)
+{
+	char target[PATH_MAX];
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+	int fd, rc = 0;
+
+	fd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (rc == 0 && (d = readdir(dir))) {
+		ssize_t len;
+
+		if (d->d_name[0] == '.')
+			continue;
+		len = readlinkat(fd, d->d_name, target, sizeof(target) - 1);
+		if (len < 9)
+			continue;
+		target[len] = '\0';
+		if (strncmp(target, "/dev/shm/", 9) != 0)
+			continue;
+		/* The path is only a hint: the inode behind the fd decides. */
+		if (fstatat(fd, d->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_dev != h->shm_dev)
+			continue;
+		x->kind = SHMKIT_POSIX;
+		x->id = -1;
+		x->dev = st.st_dev;
+		x->ino = st.st_ino;
+		x->how = SHMKIT_HOLD_FD;
+		if ((size_t)len > 19 && strcmp(target + len - 10, " (deleted)") == 0) {
+			char fdpath[320];
+
+			target[len - 10] = '\0';
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%s", (int)pid, d->d_name);
+			rc = note_deleted(h, st.st_dev, st.st_ino, target + 9,
+					  (uint64_t)st.st_size, fdpath);
+		}
+		if (rc == 0)
+			rc = push_holder(h, x);
+	}
+	closedir(dir);
+	return rc;
+}
+
+static void read_comm(int pidfd, char *comm, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	comm[0] = '\0';
+	fd = openat(pidfd, "comm", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, comm, len - 1);
+	close(fd);
+	if (n <= 0)
+		n = 0;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
+static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
+{
+	struct shmkit_holder x;
+	size_t before = h->n, i;
+	int pidfd, rc, rc2;
+	uint64_t pid;
+
+	if (shmkit__parse_u64(name, 10, INT32_MAX, &pid) < 0)
+		return 0;
+	pidfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pidfd < 0)
+		return 0;	/* exited */
+	memset(&x, 0, sizeof(x));
+	x.pid = (pid_t)pid;
+	rc = scan_maps(h, pidfd, x.pid, &x);
+	rc2 = rc == -ENOMEM ? rc : scan_fds(h, pidfd, x.pid, &x);
+	if (rc == -ENOMEM || rc2 == -ENOMEM) {
+		close(pidfd);
+		return -ENOMEM;
+	}
+	/* Not permitted to look is not the same as holding nothing. */
+	if (rc == -EACCES || rc == -EPERM || rc2 == -EACCES || rc2 == -EPERM)
+		h->unreadable++;
+	if (h->n > before) {
+		read_comm(pidfd, h->v[before].comm, sizeof(h->v[before].comm));
+		for (i = before + 1; i < h->n; i++)
+			memcpy(h->v[i].comm, h->v[before].comm, sizeof(h->v[i].comm));
+	}
+	close(pidfd);
+	return 0;
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct shmkit_holder *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Merge records of one process holding one segment several ways. */
+static void dedupe(struct shmkit_holders *h)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < h->n; i++) {
+		if (out > 0 && h->v[out - 1].kind == h->v[i].kind &&
+		    h->v[out - 1].id == h->v[i].id && h->v[out - 1].dev == h->v[i].dev &&
+		    h->v[out - 1].ino == h->v[i].ino && h->v[out - 1].pid == h->v[i].pid) {
+			h->v[out - 1].how |= h->v[i].how;
+			continue;
+		}
+		h->v[out++] = h->v[i];
+	}
+	h->n = out;
+}
+
+int shmkit_holders_scan(struct shmkit_holders **out)
+{
+	struct shmkit_holders *h;
+	struct dirent *d;
+	struct stat st;
+	DIR *proc;
+	int rc = 0;
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	if (stat(SHMKIT__SHM_DIR, &st) == 0)
+		h->shm_dev = st.st_dev;
+	proc = opendir("/proc");
+	if (!proc) {
+		rc = -errno;
+		free(h);
+		return rc;
+	}
+	while (rc == 0 && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		if (strtol(d->d_name, NULL, 10) == getpid())
+			continue;
+		rc = scan_pid(h, dirfd(proc), d->d_name);
+	}
+	closedir(proc);
+	if (rc < 0) {
+		shmkit_holders_free(h);
+		return rc;
+	}
+	if (h->n)
+		qsort(h->v, h->n, sizeof(h->v[0]), cmp_holder);
+	dedupe(h);
+	*out = h;
+	return 0;
+}
+
+size_t shmkit_holders_of(const struct shmkit_holders *h,
+			 const struct shmkit_info *info,
+			 const struct shmkit_holder **out)
+{
+	struct shmkit_holder key;
+	size_t lo = 0, hi = h->n, mid, n = 0;
+
+	memset(&key, 0, sizeof(key));
+	key.kind = info->kind;
+	if (info->kind == SHMKIT_SYSV) {
+		key.id = info->id;
+	} else {
+		key.id = -1;
+		key.dev = info->dev;
+		key.ino = info->ino;
+	}
+	/* The first record not below the segment's with pid 0. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_holder(&h->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < h->n && h->v[lo + n].kind == key.kind &&
+	       h->v[lo + n].id == key.id && h->v[lo + n].dev == key.dev &&
+	       h->v[lo + n].ino == key.ino)
+		n++;
+	*out = n ? &h->v[lo] : NULL;
+	return n;
+}
+
+size_t shmkit_holders_all(const struct shmkit_holders *h,
+			  const struct shmkit_holder **out)
+{
+	*out = h->v;
+	return h->n;
+}
+
+size_t shmkit_holders_unreadable(const struct shmkit_holders *h)
+{
+	return h->unreadable;
+}
+
+int shmkit_holders_deleted(const struct shmkit_holders *h,
+			   struct shmkit_info **out, size_t *n)
+{
+	struct shmkit_info *v;
+	struct stat st;
+	size_t i;
+
+	v = calloc(h->ndel ? h->ndel : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < h->ndel; i++) {
+		v[i] = h->del[i].info;
+		/* map_files needs CAP_SYS_ADMIN; without it the mapping length stands. */
+		if (stat(h->del[i].how_path, &st) == 0 && st.st_ino == v[i].ino) {
+			v[i].size = (uint64_t)st.st_size;
+			v[i].mode = st.st_mode & 07777;
+			v[i].uid = st.st_uid;
+			v[i].gid = st.st_gid;
+			v[i].atime = st.st_atim.tv_sec;
+			v[i].mtime = st.st_mtim.tv_sec;
+			v[i].ctime = st.st_ctim.tv_sec;
+			v[i].rss = (uint64_t)st.st_blocks * 512;
+			v[i].have |= SHMKIT_HAVE_MEM;
+		}
+	}
+	*out = v;
+	*n = h->ndel;
+	return 0;
+}
+
+void shmkit_holders_free(struct shmkit_holders *h)
+{
+	int saved = errno;
+
+	if (h) {
+		free(h->v);
+		free(h->del);
+		free(h);
+	}
+	errno = saved;
+}
