@@ -43,7 +43,7 @@ MANPAGES := $(wildcard man/*.1)
 
 COMPILE = $(CC) $(SHMK_CPPFLAGS) $(CPPFLAGS) $(SHMK_CFLAGS) $(CFLAGS)
 
-.PHONY: all deps check test-progs lint check-headers install uninstall clean
+.PHONY: all deps check test-progs lint check-headers bench install uninstall clean
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -82,6 +82,9 @@ deps:
 
 check: test-progs
 	BUILD=$(BUILD) tests/run
+
+bench: $(BINS)
+	BUILD=$(BUILD) bench/run
 
 lint:
 	mandoc -Tlint -W warning $(MANPAGES)

@@ -2,6 +2,7 @@
 /* list.c: one array of snapshots over both kinds, and the kernel limits behind them. */
 #include <sys/types.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,4 +77,55 @@ int shmkit__read_sysctl(const char *name, uint64_t *out)
 	buf[len] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return shmkit__parse_u64(buf, 10, UINT64_MAX, out);
+}
+
+uint64_t shmkit_info_age(const struct shmkit_info *info, int64_t now)
+{
+	int64_t last = info->ctime;
+
+	if (info->kind == SHMKIT_SYSV) {
+		if (info->atime > last)
+			last = info->atime;
+		if (info->dtime > last)
+			last = info->dtime;
+	} else if (info->mtime > last) {
+		last = info->mtime;
+	}
+	return now > last ? (uint64_t)(now - last) : 0;
+}
+
+int shmkit_info_orphan(const struct shmkit_info *info,
+		       const struct shmkit_holders *h)
+{
+	const struct shmkit_holder *first;
+
+	/* The kernel counts SysV attachments exactly, whoever may read /proc. */
+	if (info->kind == SHMKIT_SYSV)
+		return info->nattch == 0;
+	if (h && shmkit_holders_of(h, info, &first) > 0)
+		return 0;
+	if (!h || shmkit_holders_unreadable(h) > 0)
+		return -EAGAIN;
+	return 1;
+}
+
+int shmkit_filter_match(const struct shmkit_filter *f,
+			const struct shmkit_info *info,
+			const struct shmkit_holders *h, int64_t now)
+{
+	unsigned kind_bit = info->kind == SHMKIT_SYSV ? SHMKIT_LIST_SYSV :
+							SHMKIT_LIST_POSIX;
+
+	if (f->kinds && !(f->kinds & kind_bit))
+		return 0;
+	if (f->by_uid && info->uid != f->uid)
+		return 0;
+	if (f->name_glob && (info->kind != SHMKIT_POSIX ||
+			     fnmatch(f->name_glob, info->name + 1, 0) != 0))
+		return 0;
+	if (f->older_than && shmkit_info_age(info, now) <= f->older_than)
+		return 0;
+	if (f->orphans && shmkit_info_orphan(info, h) != 1)
+		return 0;
+	return 1;
 }

@@ -26,6 +26,7 @@ struct shmkit_holders {
 	size_t ndel, capdel;
 	size_t unreadable;
 	dev_t shm_dev;		/* device of /dev/shm, or 0 when absent */
+	char ipc_ns[64];	/* our IPC namespace, as in /proc/self/ns/ipc */
 };
 
 static int push_holder(struct shmkit_holders *h, const struct shmkit_holder *x)
@@ -85,7 +86,7 @@ static int note_deleted(struct shmkit_holders *h, dev_t dev, ino_t ino,
  * mappings matter; SysV ones are "/SYSV%08x (deleted)" with inode = shmid.
  */
 static int scan_maps_line(struct shmkit_holders *h, pid_t pid, char *line,
-			  struct shmkit_holder *x)
+			  int same_ipc, struct shmkit_holder *x)
 {
 	unsigned long long start, end, ino;
 	unsigned maj, min;
@@ -99,7 +100,7 @@ static int scan_maps_line(struct shmkit_holders *h, pid_t pid, char *line,
 	path = line + pathpos;
 	x->how = SHMKIT_HOLD_MAP;
 	if (strncmp(path, "/SYSV", 5) == 0) {
-		if (ino > INT32_MAX)
+		if (ino > INT32_MAX || !same_ipc)
 			return 0;
 		x->kind = SHMKIT_SYSV;
 		x->id = (int)ino;
@@ -140,7 +141,7 @@ static int is_shared(const char *line, size_t len)
 }
 
 static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
-		     struct shmkit_holder *x)
+		     int same_ipc, struct shmkit_holder *x)
 {
 	char buf[16384];
 	size_t used = 0;
@@ -164,7 +165,7 @@ static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
 		while (rc == 0 && (nl = memchr(p, '\n', used - (size_t)(p - buf)))) {
 			*nl = '\0';
 			if (is_shared(p, (size_t)(nl - p)))
-				rc = scan_maps_line(h, pid, p, x);
+				rc = scan_maps_line(h, pid, p, same_ipc, x);
 			p = nl + 1;
 		}
 		used -= (size_t)(p - buf);
@@ -250,7 +251,9 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 {
 	struct shmkit_holder x;
 	size_t before = h->n, i;
-	int pidfd, rc, rc2;
+	int pidfd, rc, rc2, same_ipc;
+	char ns[64];
+	ssize_t len;
 	uint64_t pid;
 
 	if (shmkit__parse_u64(name, 10, INT32_MAX, &pid) < 0)
@@ -260,7 +263,12 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 		return 0;	/* exited */
 	memset(&x, 0, sizeof(x));
 	x.pid = (pid_t)pid;
-	rc = scan_maps(h, pidfd, x.pid, &x);
+	/* shmids are per IPC namespace: another namespace's shmid 0 is not ours. */
+	len = readlinkat(pidfd, "ns/ipc", ns, sizeof(ns) - 1);
+	if (len > 0)
+		ns[len] = '\0';
+	same_ipc = len > 0 && strcmp(ns, h->ipc_ns) == 0;
+	rc = scan_maps(h, pidfd, x.pid, same_ipc, &x);
 	rc2 = rc == -ENOMEM ? rc : scan_fds(h, pidfd, x.pid, &x);
 	if (rc == -ENOMEM || rc2 == -ENOMEM) {
 		close(pidfd);
@@ -310,25 +318,33 @@ static void dedupe(struct shmkit_holders *h)
 	h->n = out;
 }
 
-int shmkit_holders_scan(struct shmkit_holders **out)
+int shmkit_holders_scan(int procfd, struct shmkit_holders **out)
 {
 	struct shmkit_holders *h;
 	struct dirent *d;
 	struct stat st;
+	ssize_t len;
 	DIR *proc;
-	int rc = 0;
+	int fd, rc = 0;
 
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	if (stat(SHMKIT__SHM_DIR, &st) == 0)
 		h->shm_dev = st.st_dev;
-	proc = opendir("/proc");
+	fd = procfd >= 0 ? openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+			   open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	proc = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!proc) {
 		rc = -errno;
+		if (fd >= 0)
+			close(fd);
 		free(h);
 		return rc;
 	}
+	len = readlinkat(dirfd(proc), "self/ns/ipc", h->ipc_ns, sizeof(h->ipc_ns) - 1);
+	if (len > 0)
+		h->ipc_ns[len] = '\0';
 	while (rc == 0 && (d = readdir(proc))) {
 		if (d->d_name[0] < '1' || d->d_name[0] > '9')
 			continue;

@@ -237,6 +237,64 @@ int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
  */
 int shmkit_remove(const struct shmkit_ref *ref, uint64_t *nattch);
 
+/* ------------------------------------------------------------- filters */
+
+struct shmkit_holders;	/* a holder snapshot: see shmkit_holders_scan() */
+
+/*
+ * struct shmkit_filter: which segments shmls shows and shmrm removes.
+ * Zero-initialise, then set what applies; a zero field does not filter.
+ */
+struct shmkit_filter {
+	unsigned kinds;		/* SHMKIT_LIST_* bits; 0 means both */
+	int orphans;		/* only segments no process holds */
+	uint64_t older_than;	/* only segments older than this many seconds */
+	int by_uid;		/* only segments owned by @uid */
+	uid_t uid;
+	const char *name_glob;	/* only POSIX objects whose name (without the
+				   leading '/') matches this fnmatch(3) glob */
+};
+
+/*
+ * shmkit_info_age:
+ * @info: a segment
+ * @now: the current time, seconds since the epoch
+ *
+ * Returns: seconds since the segment was last used: the newest of ctime,
+ * atime and dtime for SysV, of mtime and ctime for POSIX (reading a POSIX
+ * object through a mapping leaves no trace); 0 when that is in the future.
+ */
+uint64_t shmkit_info_age(const struct shmkit_info *info, int64_t now);
+
+/*
+ * shmkit_info_orphan:
+ * @info: a segment
+ * @h: a holder snapshot, or NULL
+ *
+ * An orphan is a segment no live process holds (DESIGN.md section 5): a SysV
+ * segment with nattch 0, a POSIX object no process maps or has open.
+ *
+ * Returns: 1 orphan, 0 held, -EAGAIN when it cannot be told: a POSIX
+ * object with no holder found while @h is NULL or some processes could
+ * not be examined. Callers that remove must treat -EAGAIN as held.
+ */
+int shmkit_info_orphan(const struct shmkit_info *info,
+		       const struct shmkit_holders *h);
+
+/*
+ * shmkit_filter_match:
+ * @f: the filter
+ * @info: a segment
+ * @h: a holder snapshot (needed when @f->orphans is set), or NULL
+ * @now: the current time
+ *
+ * Returns: 1 when @info passes every test in @f, else 0. A segment whose
+ * orphan state cannot be told does not pass --orphans.
+ */
+int shmkit_filter_match(const struct shmkit_filter *f,
+			const struct shmkit_info *info,
+			const struct shmkit_holders *h, int64_t now);
+
 /* ------------------------------------------------------- live segments */
 
 /* An opened segment (SysV shmid or POSIX fd) and at most one mapping. */
@@ -396,7 +454,7 @@ struct shmkit_holders;
  * Returns: 0; -ENOMEM; -errno when /proc cannot be read at all. The caller
  * frees *@out with shmkit_holders_free().
  */
-int shmkit_holders_scan(struct shmkit_holders **out);
+int shmkit_holders_scan(int procfd, struct shmkit_holders **out);
 
 /*
  * shmkit_holders_of:
@@ -450,6 +508,24 @@ int shmkit_holders_deleted(const struct shmkit_holders *h,
  * Frees it; preserves errno.
  */
 void shmkit_holders_free(struct shmkit_holders *h);
+
+/* ---------------------------------------------------------- namespaces */
+
+/*
+ * shmkit_ns_enter:
+ * @pid: a process whose IPC and mount namespaces to enter (a container's)
+ * @procfd: set to a directory fd of this process's /proc, opened before
+ *	entering, so that holders are reported with the caller's PIDs
+ *
+ * After it returns 0 every other call here acts inside those namespaces:
+ * SysV segments of that IPC namespace, POSIX objects of that /dev/shm.
+ * Needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT for the mount namespace); the
+ * process must be single-threaded. The caller closes *@procfd.
+ *
+ * Returns: 0; -ESRCH when there is no such process; -EPERM when a
+ * capability is missing; -errno from setns(2).
+ */
+int shmkit_ns_enter(pid_t pid, int *procfd);
 
 /* ---------------------------------------------------------------- caps */
 
