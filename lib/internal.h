@@ -50,7 +50,8 @@ int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
 int shmkit__sysv_remove(const struct shmkit_ref *ref, uint64_t *nattch);
 int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 			unsigned flags, struct shmkit_seg *seg);
-int shmkit__sysv_open(const struct shmkit_ref *ref, struct shmkit_seg *seg);
+int shmkit__sysv_open(const struct shmkit_ref *ref, unsigned flags,
+		      struct shmkit_seg *seg);
 int shmkit__sysv_attach(struct shmkit_seg *seg, unsigned flags);
 int shmkit__sysv_detach(struct shmkit_seg *seg);
 

@@ -17,7 +17,6 @@ static void from_stat(const char *name, const struct stat *st,
 	memset(out, 0, sizeof(*out));
 	out->kind = SHMKIT_POSIX;
 	out->have = SHMKIT_HAVE_NAME | SHMKIT_HAVE_MEM | SHMKIT_HAVE_INODE;
-	out->id = -1;
 	out->name[0] = '/';
 	memcpy(out->name + 1, name, strnlen(name, SHMKIT_NAME_MAX));
 	out->size = (uint64_t)st->st_size;
@@ -121,8 +120,10 @@ static int open_checked(const char *name, int oflag, mode_t mode, struct stat *s
 	int fd, err;
 
 	fd = shm_open(name, oflag | O_NONBLOCK, mode);
+	/* glibc reports EISDIR as EINVAL; our names are already valid. */
 	if (fd < 0)
-		return errno == ELOOP ? -SHMKIT_ENOTSHM : -errno;
+		return errno == ELOOP || errno == EISDIR || errno == EINVAL ?
+		       -SHMKIT_ENOTSHM : -errno;
 	if (fstat(fd, st) < 0)
 		err = errno;
 	else if (!S_ISREG(st->st_mode))

@@ -72,7 +72,6 @@ static int note_deleted(struct shmkit_holders *h, dev_t dev, ino_t ino,
 	d->info.kind = SHMKIT_POSIX;
 	d->info.have = SHMKIT_HAVE_NAME | SHMKIT_HAVE_INODE;
 	d->info.status = SHMKIT_ST_DELETED;
-	d->info.id = -1;
 	d->info.dev = dev;
 	d->info.ino = ino;
 	d->info.size = len;

@@ -83,7 +83,7 @@ int shmkit_seg_open(const struct shmkit_ref *ref, unsigned flags,
 		return -ENOMEM;
 	seg->flags = flags & SHMKIT_RDONLY;
 	if (ref->kind == SHMKIT_SYSV)
-		rc = shmkit__sysv_open(ref, seg);
+		rc = shmkit__sysv_open(ref, flags, seg);
 	else
 		rc = shmkit__posix_open(ref, flags, seg);
 	if (rc < 0) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sysv.c: System V segments: shmget/shmat/shmdt/shmctl and the /proc/sysvipc/shm reader. */
+#include <sys/capability.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/types.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "internal.h"
 
 enum {
@@ -309,12 +311,51 @@ int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 	return 0;
 }
 
-int shmkit__sysv_open(const struct shmkit_ref *ref, struct shmkit_seg *seg)
+static int in_group(gid_t gid)
+{
+	gid_t groups[NGROUPS_MAX];
+	int i, n;
+
+	if (gid == getegid())
+		return 1;
+	n = getgroups((int)ARRAY_SIZE(groups), groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
+/*
+ * The kernel's ipcperms(): owner or creator bits, else group, else other;
+ * CAP_IPC_OWNER overrides. Checked at open so that a denial names the open,
+ * not a later attach.
+ */
+static int may_access(const struct shmkit_info *info, unsigned flags)
+{
+	unsigned want = (flags & SHMKIT_RDONLY) ? 4 : 6, granted;
+	uid_t euid = geteuid();
+
+	if (euid == info->uid || euid == info->cuid)
+		granted = (info->mode >> 6) & 7;
+	else if (in_group(info->gid) || in_group(info->cgid))
+		granted = (info->mode >> 3) & 7;
+	else
+		granted = info->mode & 7;
+	if ((want & ~granted) == 0 || shmkit_cap_has(CAP_IPC_OWNER) > 0)
+		return 0;
+	return -EACCES;
+}
+
+int shmkit__sysv_open(const struct shmkit_ref *ref, unsigned flags,
+		      struct shmkit_seg *seg)
 {
 	struct shmkit_info info;
 	int rc;
 
 	rc = shmkit__sysv_stat(ref, &info);
+	if (rc < 0)
+		return rc;
+	rc = may_access(&info, flags);
 	if (rc < 0)
 		return rc;
 	seg->ref.id = info.id;
