@@ -68,8 +68,8 @@ static pid_t parent_of(pid_t pid)
 
 /*
  * Whether namespace @ns of this process is one of its own: it must differ
- * from PID 1's (when that is readable) and from the one tests/run started in
- * (SHMKIT_HOST_*_NS, when set). With neither to compare, an ancestor process
+ * from the one tests/run started in (SHMKIT_HOST_*_NS, when set), or else
+ * from PID 1's (when that is readable). With neither to compare, an ancestor process
  * in another namespace proves that someone made ours (unshare).
  */
 static int ns_private(const char *ns, const char *env)
@@ -81,13 +81,11 @@ static int ns_private(const char *ns, const char *env)
 
 	if (ns_link(0, ns, self, sizeof(self)))
 		return 0;
+	/* Inside tests/run's PID namespace, pid 1 is its own child: trust @env. */
+	if (host && *host)
+		return strcmp(self, host) != 0;
 	if (ns_link(1, ns, other, sizeof(other)) == 0) {
 		if (strcmp(self, other) == 0)
-			return 0;
-		compared = 1;
-	}
-	if (host && *host) {
-		if (strcmp(self, host) == 0)
 			return 0;
 		compared = 1;
 	}
