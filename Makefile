@@ -45,6 +45,8 @@ COMPILE = $(CC) $(SHMK_CPPFLAGS) $(CPPFLAGS) $(SHMK_CFLAGS) $(CFLAGS)
 
 .PHONY: all deps check test-progs lint check-headers bench install uninstall clean
 .DELETE_ON_ERROR:
+# Keep objects: they are not intermediates to delete after linking.
+.SECONDARY:
 
 all: $(BINS)
 
