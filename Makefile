@@ -5,6 +5,7 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
@@ -99,9 +100,13 @@ install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 completion/shmkit.bash $(DESTDIR)$(BASHCOMPDIR)/shmkit
+	for p in $(PROGS); do ln -sf shmkit $(DESTDIR)$(BASHCOMPDIR)/$$p; done
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/shmkit $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
 
 clean:
 	rm -rf build build-san

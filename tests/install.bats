@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# make install / make uninstall under DESTDIR and PREFIX.
+
+bats_require_minimum_version 1.5.0
+load test_helper
+
+# The files an install must create, relative to DESTDIR.
+expected_files() {
+	local p m
+	for p in "${PROGS[@]}"; do
+		echo "/opt/shmkit/bin/$p"
+		echo "/opt/shmkit/share/bash-completion/completions/$p"
+	done
+	echo /opt/shmkit/share/bash-completion/completions/shmkit
+	for m in "$SHMKIT_ROOT"/man/*.[0-9]; do
+		echo "/opt/shmkit/share/man/man${m##*.}/$(basename "$m")"
+	done
+}
+
+@test "make install puts programs, man pages and completion under DESTDIR/PREFIX" {
+	dest=$BATS_TEST_TMPDIR/dest
+	run -0 make -s -C "$SHMKIT_ROOT" install DESTDIR="$dest" PREFIX=/opt/shmkit BUILD="$BUILD"
+	run -0 bash -c 'cd "$1" && find . \( -type f -o -type l \) | sed "s|^\.||" | sort' _ "$dest"
+	assert_output "$(expected_files | sort)"
+	for p in "${PROGS[@]}"; do
+		[[ -x $dest/opt/shmkit/bin/$p ]]
+		run -0 "$dest/opt/shmkit/bin/$p" --version
+		assert_output "$p (shmkit) $(sed -n 's/^VERSION *:= *//p' "$SHMKIT_ROOT/Makefile")"
+	done
+	run -0 stat -c %a "$dest/opt/shmkit/bin/shmls" "$dest/opt/shmkit/share/man/man1/shmls.1"
+	assert_output $'755\n644'
+}
+
+@test "make uninstall removes exactly what make install put there" {
+	dest=$BATS_TEST_TMPDIR/dest
+	mkdir -p "$dest/opt/shmkit/bin"
+	touch "$dest/opt/shmkit/bin/not-ours"
+	run -0 make -s -C "$SHMKIT_ROOT" install DESTDIR="$dest" PREFIX=/opt/shmkit BUILD="$BUILD"
+	run -0 make -s -C "$SHMKIT_ROOT" uninstall DESTDIR="$dest" PREFIX=/opt/shmkit BUILD="$BUILD"
+	run -0 bash -c 'cd "$1" && find . \( -type f -o -type l \) | sort' _ "$dest"
+	assert_output "./opt/shmkit/bin/not-ours"
+}
