@@ -29,7 +29,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-SHMK_CPPFLAGS := -D_GNU_SOURCE -DSHMKIT_VERSION='"$(VERSION)"' -Ilib
+SHMK_CPPFLAGS := -D_GNU_SOURCE -Ilib -I$(BUILD)
 SHMK_CFLAGS   := -std=gnu11 $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 SHMK_LDFLAGS  := $(SANFLAGS)
 
@@ -44,7 +44,7 @@ MANPAGES := $(wildcard man/*.1)
 
 COMPILE = $(CC) $(SHMK_CPPFLAGS) $(CPPFLAGS) $(SHMK_CFLAGS) $(CFLAGS)
 
-.PHONY: all deps check test-progs lint check-headers bench install uninstall clean
+.PHONY: FORCE all deps check test-progs lint check-headers bench install uninstall clean
 .DELETE_ON_ERROR:
 # Keep objects: they are not intermediates to delete after linking.
 .SECONDARY:
@@ -54,6 +54,19 @@ all: $(BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(COMPILE) -c -o $@ $<
+
+# The version lives here only; the git revision is added when building
+# from a checkout. The header is rewritten only when its text changes.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@rev=$$(git -C $(CURDIR) describe --always --dirty 2>/dev/null); \
+	{ echo '#define SHMKIT_VERSION "$(VERSION)"'; \
+	  [ -z "$$rev" ] || echo "#define SHMKIT_REVISION \"$$rev\""; } > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
+$(BUILD)/cmd/common.o: $(BUILD)/version.h
+
+FORCE:
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@

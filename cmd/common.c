@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <popt.h>
 #include "common.h"
+#include "version.h"
 
 static void vmessage(const char *fmt, va_list ap)
 {
@@ -88,8 +89,13 @@ poptContext parse_options(int argc, const char **argv,
 	while ((rc = poptGetNextOpt(con)) > 0) {
 		switch (rc) {
 		case 'V':
+#ifdef SHMKIT_REVISION
+			printf("%s (shmkit) %s (git %s)\n", program_invocation_short_name,
+			       SHMKIT_VERSION, SHMKIT_REVISION);
+#else
 			printf("%s (shmkit) %s\n", program_invocation_short_name,
 			       SHMKIT_VERSION);
+#endif
 			exit(finish(con, EXIT_OK));
 		case 'h':
 			poptPrintHelp(con, stdout, 0);

@@ -39,7 +39,14 @@ check_version() {
 	run --separate-stderr "$1" --version
 	assert_success
 	assert_equal "$stderr" ""
-	assert_output "$1 (shmkit) 0.1.0"
+	# The version comes from the Makefile; a build from a git checkout adds
+	# the revision it was built from.
+	version=$(sed -n 's/^VERSION *:= *//p' "$SHMKIT_ROOT/Makefile")
+	if rev=$(git -C "$SHMKIT_ROOT" rev-parse --short HEAD 2>/dev/null); then
+		assert_output --regexp "^$1 \(shmkit\) ${version//./\\.} \(git ${rev}[0-9a-f]*(-dirty)?\)\$"
+	else
+		assert_output "$1 (shmkit) $version"
+	fi
 }
 
 check_bad_option() {
