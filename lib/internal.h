@@ -18,6 +18,10 @@ struct shmkit_seg {
 	size_t size;
 	void *addr;
 	int attached;
+	int map_rdonly;		/* the mapping is read-only */
+	int lockfd;		/* the fd the lock is taken on, or -1 */
+	unsigned locked;	/* SHMKIT_LOCK_READ or _WRITE while held, else 0 */
+	int drainfd;		/* a pipe given page references, or -1 */
 };
 
 /* A growable array of snapshots, handed out as the public array + count. */
@@ -42,10 +46,25 @@ int shmkit__parse_u64(const char *s, int base, uint64_t max, uint64_t *out);
 /* One line of /proc/sysvipc/shm (not the header) into @out: 0 or -EINVAL. */
 int shmkit__sysv_parse_line(const char *line, struct shmkit_info *out);
 
+/*
+ * One /proc/PID/maps line (no newline) read as the holder scan reads it,
+ * /dev/shm being on @shm_dev: 1 with *out set when it names a segment,
+ * 0 when not, -ENOMEM. For the unit tests and fuzz/.
+ */
+int shmkit__maps_parse_line(const char *line, dev_t shm_dev,
+			    struct shmkit_holder *out);
+
 /* A kernel.* number from /proc/sys/kernel: 0 or -errno. */
 int shmkit__read_sysctl(const char *name, uint64_t *out);
 
 int shmkit__sysv_list(struct shmkit__vec *vec);
+/*
+ * The kernel's SysV index, walked as ipcrm does: the highest index in use
+ * (or -errno), and one slot's snapshot by SHM_STAT_ANY (SHM_STAT before
+ * Linux 4.17). stat_index returns the shmid, or -EINVAL for an empty slot.
+ */
+int shmkit__sysv_max_index(void);
+int shmkit__sysv_stat_index(int idx, struct shmkit_info *out);
 int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
 int shmkit__sysv_remove(const struct shmkit_ref *ref, uint64_t *nattch);
 int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
@@ -56,6 +75,8 @@ int shmkit__sysv_attach(struct shmkit_seg *seg, unsigned flags);
 int shmkit__sysv_detach(struct shmkit_seg *seg);
 
 int shmkit__posix_list(struct shmkit__vec *vec);
+/* One /dev/shm entry of directory @dfd, never followed: 0, -errno, -SHMKIT_ENOTSHM. */
+int shmkit__posix_stat_at(int dfd, const char *name, struct shmkit_info *out);
 int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
 int shmkit__posix_remove(const struct shmkit_ref *ref, uint64_t *nattch);
 int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
@@ -64,5 +85,11 @@ int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,
 		       struct shmkit_seg *seg);
 int shmkit__posix_attach(struct shmkit_seg *seg, unsigned flags);
 int shmkit__posix_detach(struct shmkit_seg *seg);
+
+/* A new, unopened segment record for @ref (fds -1), or NULL. */
+struct shmkit_seg *shmkit__seg_new(const struct shmkit_ref *ref);
+
+/* Waits until the pipe @fd holds no bytes (or has no reader): 0 or -errno. */
+int shmkit__pipe_drain(int fd);
 
 #endif /* SHMKIT_INTERNAL_H */

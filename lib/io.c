@@ -1,7 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* io.c: stream bytes between a file descriptor and an attached segment. */
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -57,4 +67,549 @@ int shmkit_seg_read_fd(struct shmkit_seg *seg, int fd, size_t offset,
 		length -= (size_t)n;
 	}
 	return 0;
+}
+
+#define CHUNK	((size_t)1 << 20)	/* per splice, and the pipe size we ask for */
+#define BUFSZ	((size_t)256 << 10)	/* bounce buffer when nothing better works */
+
+/* Grow a pipe to 1 MiB: with the default 64 KiB it caps copies near 1 GB/s. */
+static void widen_pipe(int fd)
+{
+	int cur = fcntl(fd, F_GETPIPE_SZ);
+
+	if (cur >= 0 && (size_t)cur < CHUNK)
+		(void)fcntl(fd, F_SETPIPE_SZ, (int)CHUNK);
+}
+
+/* Waits until @fd can take (@events POLLOUT) or give (POLLIN) data. */
+static void wait_fd(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	(void)poll(&p, 1, -1);
+}
+
+static int write_all(int fd, const char *p, size_t len, size_t *done)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			wait_fd(fd, POLLOUT);
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+		*done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Pages in [@p, @p+@len) mapped now: one call instead of a fault per page. */
+static int populate(void *p, size_t len, int write)
+{
+	uintptr_t start = (uintptr_t)p & ~(uintptr_t)(getpagesize() - 1);
+
+	if (len == 0)
+		return 0;
+	if (madvise((void *)start, len + ((uintptr_t)p - start),
+		    write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) < 0)
+		return errno == EFAULT ? -ENOMEM : -errno;
+	return 0;
+}
+
+ssize_t shmkit_seg_pread(struct shmkit_seg *seg, void *buf, size_t len,
+			 size_t offset)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	if (seg->ref.kind == SHMKIT_SYSV) {
+		if (!seg->attached)
+			return -EINVAL;
+		if (offset >= seg->size)
+			return 0;
+		if (len > seg->size - offset)
+			len = seg->size - offset;
+		memcpy(buf, (const char *)seg->addr + offset, len);
+		return (ssize_t)len;
+	}
+	while (done < len) {
+		n = pread(seg->fd, (char *)buf + done, len - done, (off_t)(offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* POSIX: through the fd, which returns short where a mapping would SIGBUS. */
+static int copy_out_posix(struct shmkit_seg *seg, int fd, mode_t type,
+			  size_t offset, size_t length, size_t *done)
+{
+	off_t pos = (off_t)offset;
+	int how = S_ISFIFO(type) ? 'p' : S_ISREG(type) ? 'f' : 'b';
+	char *buf = NULL;
+	ssize_t n;
+	int rc = 0;
+
+	while (*done < length) {
+		size_t want = length - *done;
+
+		if (how == 'p') {
+			n = splice(seg->fd, &pos, fd, NULL, want < CHUNK ? want : CHUNK, 0);
+		} else if (how == 'f') {
+			n = sendfile(fd, seg->fd, &pos, want < (1u << 30) ? want : (1u << 30));
+		} else {
+			if (!buf && !(buf = malloc(BUFSZ))) {
+				rc = -ENOMEM;
+				break;
+			}
+			n = shmkit_seg_pread(seg, buf, want < BUFSZ ? want : BUFSZ, (size_t)pos);
+			if (n > 0) {
+				rc = write_all(fd, buf, (size_t)n, done);
+				if (rc < 0)
+					break;
+				pos += n;
+				continue;
+			}
+			if (n < 0) {
+				rc = (int)n;
+				break;
+			}
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			wait_fd(fd, POLLOUT);
+			continue;
+		}
+		/* Some outputs take neither splice nor sendfile: copy instead. */
+		if (n < 0 && how != 'b' && (errno == EINVAL || errno == ENOSYS)) {
+			how = 'b';
+			continue;
+		}
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0) {
+			rc = -SHMKIT_ESHRUNK;
+			break;
+		}
+		*done += (size_t)n;
+		if (how == 'p' && seg->locked)
+			seg->drainfd = fd;
+	}
+	free(buf);
+	return rc;
+}
+
+static int copy_out_sysv(struct shmkit_seg *seg, int fd, mode_t type,
+			 size_t offset, size_t length, size_t *done)
+{
+	char *p = (char *)seg->addr + offset;
+	int rc = 0, splicing = S_ISFIFO(type);
+	struct iovec iov;
+	ssize_t n;
+
+	if (!splicing)
+		(void)populate(p, length, 0);
+	while (*done < length) {
+		size_t want = length - *done;
+
+		if (!splicing) {
+			rc = write_all(fd, p + *done, want < CHUNK ? want : CHUNK, done);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		iov.iov_base = p + *done;
+		iov.iov_len = want < CHUNK ? want : CHUNK;
+		n = vmsplice(fd, &iov, 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			wait_fd(fd, POLLOUT);
+			continue;
+		}
+		if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
+			splicing = 0;
+			continue;
+		}
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		*done += (size_t)n;
+		if (seg->locked)
+			seg->drainfd = fd;
+	}
+	return rc;
+}
+
+int shmkit_seg_copy_out(struct shmkit_seg *seg, int fd, size_t offset,
+			size_t length, size_t *out)
+{
+	struct stat st;
+	size_t done = 0;
+	int rc;
+
+	if (offset > seg->size || length > seg->size - offset)
+		return -EINVAL;
+	if (seg->ref.kind == SHMKIT_SYSV && !seg->attached)
+		return -EINVAL;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISFIFO(st.st_mode))
+		widen_pipe(fd);
+	if (seg->ref.kind == SHMKIT_POSIX)
+		rc = copy_out_posix(seg, fd, st.st_mode, offset, length, &done);
+	else
+		rc = copy_out_sysv(seg, fd, st.st_mode, offset, length, &done);
+	if (out)
+		*out = done;
+	return rc;
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* One read of input, retried on EINTR and waited on EAGAIN. */
+static ssize_t read_in(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			wait_fd(fd, POLLIN);
+			continue;
+		}
+		return n < 0 ? -errno : n;
+	}
+}
+
+/* 1 when input has more bytes, 0 at its end, -errno. */
+static int more_input(int fd)
+{
+	char probe;
+	ssize_t n = read_in(fd, &probe, 1);
+
+	return n < 0 ? (int)n : n > 0;
+}
+
+/*
+ * The room from @from to @to of a POSIX object is allocated, so writes
+ * there cannot fail for space. KEEP_SIZE reserves past the end without
+ * making the object look longer than what was written.
+ */
+static int reserve(int fd, size_t from, size_t to, int keep_size)
+{
+	int err;
+
+	if (to <= from)
+		return 0;
+	if (keep_size) {
+		if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)from, (off_t)(to - from)) < 0)
+			return -errno;
+		return 0;
+	}
+	err = posix_fallocate(fd, (off_t)from, (off_t)(to - from));
+	return -err;
+}
+
+struct wstate {
+	struct shmkit_seg *seg;
+	int in;
+	mode_t in_type;
+	size_t offset, done, limit;	/* limit: most input bytes that fit */
+	int grow;			/* POSIX: may extend past the size */
+	size_t reserved;		/* POSIX growth: reserved up to here */
+	char *buf;
+	int input_errno;
+};
+
+/* One step of input into a POSIX object at @pos; bytes moved, 0 at EOF. */
+static ssize_t step_posix(struct wstate *w, size_t want)
+{
+	off_t pos = (off_t)(w->offset + w->done);
+	ssize_t n;
+
+	for (;;) {
+		if (S_ISFIFO(w->in_type))
+			n = splice(w->in, NULL, w->seg->fd, &pos, want, SPLICE_F_MOVE);
+		else if (S_ISREG(w->in_type) && lseek(w->seg->fd, pos, SEEK_SET) >= 0)
+			n = sendfile(w->seg->fd, w->in, NULL, want);
+		else
+			n = -2;
+		if (n >= 0)
+			return n;
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			wait_fd(w->in, POLLIN);
+			continue;
+		}
+		if (n == -1 && errno != EINVAL && errno != ENOSYS)
+			return -errno;	/* FIXME: cannot tell input from output errors */
+		/* Neither splice nor sendfile applies: bounce through a buffer. */
+		w->in_type = S_IFCHR;
+		if (!w->buf && !(w->buf = malloc(BUFSZ)))
+			return -ENOMEM;
+		n = read_in(w->in, w->buf, want < BUFSZ ? want : BUFSZ);
+		if (n < 0) {
+			w->input_errno = (int)-n;
+			return n;
+		}
+		if (n > 0 && pwrite(w->seg->fd, w->buf, (size_t)n, pos) != n)
+			return errno ? -errno : -EIO;
+		return n;
+	}
+}
+
+static int copy_in(struct wstate *w)
+{
+	int posix = w->seg->ref.kind == SHMKIT_POSIX, rc;
+	char *base = w->seg->addr;
+	ssize_t n;
+
+	while (w->done < w->limit) {
+		size_t want = w->limit - w->done;
+
+		if (want > CHUNK && !S_ISREG(w->in_type))
+			want = CHUNK;
+		if (posix) {
+			size_t end = w->offset + w->done + want;
+
+			/* Growing from a stream: reserve ahead, 4 MiB at a time. */
+			if (w->grow && end > w->reserved) {
+				size_t to = end + (4u << 20);
+
+				rc = reserve(w->seg->fd, w->reserved, to, 1);
+				if (rc < 0)
+					return rc;
+				w->reserved = to;
+			}
+			n = step_posix(w, want);
+		} else {
+			if (!S_ISREG(w->in_type)) {
+				rc = populate(base + w->offset + w->done, want, 1);
+				if (rc < 0)
+					return rc;
+			}
+			n = read_in(w->in, base + w->offset + w->done, want);
+			if (n < 0)
+				w->input_errno = (int)-n;
+		}
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			return 0;
+		w->done += (size_t)n;
+	}
+	return 0;
+}
+
+/* The segment for @ref: opened, or created when missing and asked to. */
+static int open_or_create(const struct shmkit_ref *ref, const struct shmkit_write_opts *o,
+			  uint64_t need, struct shmkit_seg **seg, int *created)
+{
+	size_t size;
+	int rc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		rc = shmkit_seg_open(ref, 0, seg);
+		if (rc != -ENOENT || !(o->flags & SHMKIT_WRITE_CREATE))
+			return rc;
+		if (ref->kind == SHMKIT_SYSV) {
+			if (ref->by != SHMKIT_BY_KEY)
+				return -ENOENT;
+			size = o->size ? o->size : (size_t)need;
+			if (!o->size && need == UINT64_MAX)
+				return -EINVAL;
+			rc = shmkit_seg_create(ref, size, o->mode, 0, seg);
+		} else {
+			*seg = shmkit__seg_new(ref);
+			if (!*seg)
+				return -ENOMEM;
+			rc = shmkit__posix_create(ref, 0, o->mode, 0, *seg);
+			if (rc < 0) {
+				free(*seg);
+				*seg = NULL;
+			}
+		}
+		if (rc != -EEXIST) {	/* else someone else made it: open that */
+			*created = rc == 0;
+			return rc;
+		}
+	}
+	return rc;
+}
+
+int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
+		    const struct shmkit_write_opts *opts,
+		    struct shmkit_write_result *out)
+{
+	int nul = (opts->flags & SHMKIT_WRITE_NUL) != 0, posix, rc;
+	struct wstate w = { .in = fd };
+	uint64_t need = UINT64_MAX, len = UINT64_MAX;
+	struct shmkit_seg *seg = NULL;
+	size_t size, old;
+	struct stat st;
+	off_t pos;
+
+	memset(out, 0, sizeof(*out));
+	out->input = UINT64_MAX;
+	if (fstat(fd, &st) < 0) {
+		out->input_errno = errno;
+		return -errno;
+	}
+	w.in_type = st.st_mode & S_IFMT;
+	if (S_ISREG(st.st_mode)) {
+		pos = lseek(fd, 0, SEEK_CUR);
+		if (pos < 0)
+			pos = 0;
+		len = pos < st.st_size ? (uint64_t)(st.st_size - pos) : 0;
+		out->input = len;
+		need = (uint64_t)opts->offset + len + (uint64_t)nul;
+		if (need < len || need > SIZE_MAX)
+			need = UINT64_MAX;
+	}
+	if (S_ISFIFO(st.st_mode))
+		widen_pipe(fd);
+
+	rc = open_or_create(ref, opts, need, &seg, &out->created);
+	if (rc < 0)
+		return rc;
+	out->ref = seg->ref;
+	posix = ref->kind == SHMKIT_POSIX;
+	if (!(opts->flags & SHMKIT_WRITE_NOLOCK)) {
+		rc = shmkit_seg_lock(seg, SHMKIT_LOCK_WRITE, opts->wait_ms);
+		if (rc == -ETIMEDOUT &&
+		    shmkit_seg_lock_holder(seg, SHMKIT_LOCK_WRITE, &out->holder) < 0)
+			out->holder = 0;
+		if (rc < 0)
+			goto fail;
+	} else if (posix && fstat(seg->fd, &st) == 0) {
+		seg->size = (size_t)st.st_size;
+	}
+	size = old = seg->size;
+	w.grow = posix && (out->created || (opts->flags & SHMKIT_WRITE_GROW));
+	out->size = size;
+	if (opts->offset > size && !w.grow) {
+		rc = -SHMKIT_EPASTEND;
+		goto fail;
+	}
+
+	/* Reserve first: a full tmpfs must fail before the first byte. */
+	if (len != UINT64_MAX) {
+		if (need > size && !w.grow) {
+			rc = -SHMKIT_ENOFIT;
+			goto fail;
+		}
+		if (need == UINT64_MAX) {
+			rc = -EFBIG;
+			goto fail;
+		}
+		if (posix) {
+			rc = reserve(seg->fd, w.grow ? (old < opts->offset ? old : opts->offset) :
+				     opts->offset, (size_t)need, 0);
+			if (rc < 0)
+				goto fail;
+			size = (size_t)need > size ? (size_t)need : size;
+			seg->size = size;
+		}
+		w.limit = (size_t)len;
+	} else if (w.grow) {
+		w.limit = SIZE_MAX - opts->offset - 1;
+		w.reserved = old < opts->offset ? old : opts->offset;
+	} else {
+		w.limit = size - opts->offset;
+		if (posix) {
+			rc = reserve(seg->fd, opts->offset, size, 0);
+			if (rc < 0)
+				goto fail;
+		}
+	}
+	if (!posix) {
+		rc = shmkit_seg_attach(seg, 0);
+		if (rc == 0 && len != UINT64_MAX)
+			rc = populate((char *)seg->addr + opts->offset, (size_t)need - opts->offset, 1);
+		if (rc < 0)
+			goto fail;
+	}
+
+	w.seg = seg;
+	w.offset = opts->offset;
+	rc = copy_in(&w);
+	out->done = w.done;
+	out->input_errno = w.input_errno;
+	if (rc == 0 && len == UINT64_MAX && !w.grow && w.done == w.limit) {
+		rc = more_input(fd);
+		if (rc > 0)
+			rc = -EFBIG;
+		else if (rc < 0)
+			out->input_errno = -rc;
+	}
+	if (rc == 0 && nul) {
+		size_t at = opts->offset + w.done;
+
+		if (posix) {
+			if (w.grow || at < size)
+				rc = pwrite(seg->fd, "", 1, (off_t)at) == 1 ? 0 : -errno;
+			else
+				rc = -EOVERFLOW;
+		} else if (at < size) {
+			((char *)seg->addr)[at] = '\0';
+		} else {
+			rc = -EOVERFLOW;
+		}
+	}
+	if (posix && w.grow && len == UINT64_MAX) {
+		/* Give back what was reserved past the end, and write the size. */
+		if (fstat(seg->fd, &st) == 0) {
+			size_t end = (size_t)st.st_size, pg = (size_t)getpagesize();
+			size_t from = (end + pg - 1) / pg * pg;
+
+			if (w.reserved > from)
+				(void)fallocate(seg->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+						(off_t)from, (off_t)(w.reserved - from));
+			if (end < opts->offset && ftruncate(seg->fd, (off_t)opts->offset) == 0)
+				end = opts->offset;
+			size = end > size ? end : size;
+		}
+	}
+	out->size = size;
+	if (rc < 0)
+		goto fail;
+	free(w.buf);
+	shmkit_seg_close(seg);
+	return 0;
+fail:
+	free(w.buf);
+	if (out->created) {
+		/* Nothing half-made stays behind: remove what this call created. */
+		if (posix) {
+			/* Readers waiting on the lock then find it empty. */
+			int ignored = ftruncate(seg->fd, 0);
+
+			(void)ignored;
+			(void)shm_unlink(seg->ref.name);
+		} else {
+			(void)shmctl(seg->ref.id, IPC_RMID, NULL);
+		}
+	}
+	shmkit_seg_close(seg);
+	return rc;
 }

@@ -78,6 +78,18 @@ int shmkit__posix_list(struct shmkit__vec *vec)
 	return 0;
 }
 
+int shmkit__posix_stat_at(int dfd, const char *name, struct shmkit_info *out)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || is_semaphore(name))
+		return -SHMKIT_ENOTSHM;
+	from_stat(name, &st, out);
+	return 0;
+}
+
 int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
 {
 	struct stat st;
@@ -122,7 +134,8 @@ static int open_checked(const char *name, int oflag, mode_t mode, struct stat *s
 	fd = shm_open(name, oflag | O_NONBLOCK, mode);
 	/* glibc reports EISDIR as EINVAL; our names are already valid. */
 	if (fd < 0)
-		return errno == ELOOP || errno == EISDIR || errno == EINVAL ?
+		return errno == ELOOP || errno == EISDIR || errno == EINVAL ||
+		       errno == ENXIO ?
 		       -SHMKIT_ENOTSHM : -errno;
 	if (fstat(fd, st) < 0)
 		err = errno;
@@ -137,12 +150,14 @@ static int open_checked(const char *name, int oflag, mode_t mode, struct stat *s
 int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 			 unsigned flags, struct shmkit_seg *seg)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	int fd, err;
 
 	if (ref->by != SHMKIT_BY_NAME)
 		return -EINVAL;
 	fd = open_checked(ref->name, O_RDWR | O_CREAT | O_EXCL, mode, &st);
+	if (fd == -ENOENT && access(SHMKIT__SHM_DIR, F_OK) < 0)
+		return -SHMKIT_ENOSHMDIR;
 	if (fd == -EEXIST && (flags & SHMKIT_CREATE_REUSE)) {
 		fd = open_checked(ref->name, O_RDWR, 0, &st);
 		if (fd < 0)
@@ -163,7 +178,7 @@ int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 		goto fail;
 	}
 	/* Reserve the blocks now, so a write through a mapping cannot SIGBUS. */
-	err = posix_fallocate(fd, 0, (off_t)size);
+	err = size ? posix_fallocate(fd, 0, (off_t)size) : 0;
 	if (err)
 		goto fail;
 	seg->fd = fd;
@@ -178,7 +193,7 @@ fail:
 int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,
 		       struct shmkit_seg *seg)
 {
-	struct stat st;
+	struct stat st = { 0 };
 	int fd;
 
 	if (ref->by != SHMKIT_BY_NAME)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* procs.c: who holds what: one pass over /proc/PID/maps and /proc/PID/fd. */
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -7,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,19 +86,11 @@ static int note_deleted(struct shmkit_holders *h, dev_t dev, ino_t ino,
  * One maps line: "START-END PERMS OFFSET MAJ:MIN INODE   PATH". Only shared
  * mappings matter; SysV ones are "/SYSV%08x (deleted)" with inode = shmid.
  */
-static int scan_maps_line(struct shmkit_holders *h, pid_t pid, char *line,
-			  int same_ipc, struct shmkit_holder *x)
+static int note_mapping(struct shmkit_holders *h, pid_t pid,
+			unsigned long long start, unsigned long long end,
+			unsigned maj, unsigned min, unsigned long long ino,
+			char *path, int same_ipc, struct shmkit_holder *x)
 {
-	unsigned long long start, end, ino;
-	unsigned maj, min;
-	char perms[5];
-	int pathpos = 0;
-	char *path;
-
-	if (sscanf(line, "%llx-%llx %4s %*x %x:%x %llu %n", &start, &end, perms,
-		   &maj, &min, &ino, &pathpos) < 6 || perms[3] != 's' || !pathpos)
-		return 0;
-	path = line + pathpos;
 	x->how = SHMKIT_HOLD_MAP;
 	if (strncmp(path, "/SYSV", 5) == 0) {
 		if (ino > INT32_MAX || !same_ipc)
@@ -131,6 +125,89 @@ static int scan_maps_line(struct shmkit_holders *h, pid_t pid, char *line,
 	return push_holder(h, x);
 }
 
+static int scan_maps_line(struct shmkit_holders *h, pid_t pid, char *line,
+			  int same_ipc, struct shmkit_holder *x)
+{
+	unsigned long long start, end, ino;
+	unsigned maj, min;
+	char perms[5];
+	int pathpos = 0;
+
+	if (sscanf(line, "%llx-%llx %4s %*x %x:%x %llu %n", &start, &end, perms,
+		   &maj, &min, &ino, &pathpos) < 6 || perms[3] != 's' || !pathpos)
+		return 0;
+	return note_mapping(h, pid, start, end, maj, min, ino, line + pathpos,
+			    same_ipc, x);
+}
+
+/* Whether @pidfd's process shares our IPC namespace: shmids are per namespace. */
+static int same_ipc_ns(const struct shmkit_holders *h, int pidfd)
+{
+	char ns[64];
+	ssize_t len = readlinkat(pidfd, "ns/ipc", ns, sizeof(ns) - 1);
+
+	if (len <= 0)
+		return 0;
+	ns[len] = '\0';
+	return strcmp(ns, h->ipc_ns) == 0;
+}
+
+/*
+ * PROCMAP_QUERY (Linux 6.11) hands over only the shared file mappings, so
+ * the kernel does not have to format every library mapping as text: the
+ * scan costs less than a grep through the same maps files. The layout is
+ * the kernel's UAPI (linux/fs.h), spelled out for older headers.
+ */
+struct procmap_query_v1 {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_Q_SHARED	0x08
+#define PROCMAP_Q_NEXT		0x10
+#define PROCMAP_Q_FILE		0x20
+#define PROCMAP_QUERY_IOCTL	_IOWR('f', 17, struct procmap_query_v1)
+
+/* Returns 1 when done, 0 when the kernel lacks PROCMAP_QUERY, or -errno. */
+static int query_maps(struct shmkit_holders *h, int fd, int pidfd, pid_t pid,
+		      struct shmkit_holder *x)
+{
+	struct procmap_query_v1 q;
+	char name[PATH_MAX];
+	uint64_t addr = 0;
+	int rc = 0, same_ipc = -1, first = 1;
+
+	for (;;) {
+		memset(&q, 0, sizeof(q));
+		q.size = sizeof(q);
+		q.query_flags = PROCMAP_Q_NEXT | PROCMAP_Q_SHARED | PROCMAP_Q_FILE;
+		q.query_addr = addr;
+		q.vma_name_addr = (uint64_t)(uintptr_t)name;
+		q.vma_name_size = sizeof(name);
+		if (ioctl(fd, PROCMAP_QUERY_IOCTL, &q) < 0) {
+			if (errno == ENOENT)
+				return 1;
+			if (first && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP))
+				return 0;
+			return -errno;
+		}
+		first = 0;
+		if (q.vma_end <= addr)
+			return 1;
+		addr = q.vma_end;
+		if (q.vma_name_size == 0)
+			continue;
+		name[sizeof(name) - 1] = '\0';
+		if (strncmp(name, "/SYSV", 5) == 0 && same_ipc < 0)
+			same_ipc = same_ipc_ns(h, pidfd);
+		rc = note_mapping(h, pid, q.vma_start, q.vma_end, q.dev_major, q.dev_minor,
+				  q.inode, name, same_ipc > 0, x);
+		if (rc < 0)
+			return rc;
+	}
+}
+
 /* Shared mappings have 's' as the last letter of the permissions field. */
 static int is_shared(const char *line, size_t len)
 {
@@ -140,16 +217,21 @@ static int is_shared(const char *line, size_t len)
 }
 
 static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
-		     int same_ipc, struct shmkit_holder *x)
+		     struct shmkit_holder *x)
 {
 	char buf[16384];
 	size_t used = 0;
 	ssize_t n;
-	int fd, rc = 0;
+	int fd, rc = 0, same_ipc = -1;
 
 	fd = openat(pidfd, "maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	rc = query_maps(h, fd, pidfd, pid, x);
+	if (rc != 0) {
+		close(fd);
+		return rc < 0 ? rc : 0;
+	}
 	while (rc == 0) {
 		char *nl, *p = buf;
 
@@ -163,8 +245,11 @@ static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
 		used += (size_t)n;
 		while (rc == 0 && (nl = memchr(p, '\n', used - (size_t)(p - buf)))) {
 			*nl = '\0';
-			if (is_shared(p, (size_t)(nl - p)))
-				rc = scan_maps_line(h, pid, p, same_ipc, x);
+			if (is_shared(p, (size_t)(nl - p))) {
+				if (same_ipc < 0 && strstr(p, " /SYSV"))
+					same_ipc = same_ipc_ns(h, pidfd);
+				rc = scan_maps_line(h, pid, p, same_ipc > 0, x);
+			}
 			p = nl + 1;
 		}
 		used -= (size_t)(p - buf);
@@ -173,6 +258,33 @@ static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
 			used = 0;	/* longer than any real maps line: drop it */
 	}
 	close(fd);
+	return rc;
+}
+
+int shmkit__maps_parse_line(const char *line, dev_t shm_dev,
+			    struct shmkit_holder *out)
+{
+	struct shmkit_holders h = { .shm_dev = shm_dev };
+	struct shmkit_holder x = { .pid = 1 };
+	size_t len = strlen(line);
+	char *copy;
+	int rc = 0;
+
+	/* scan_maps() hands over lines of at most 16383 bytes, NUL-terminated. */
+	if (len >= 16383)
+		return 0;
+	copy = strdup(line);
+	if (!copy)
+		return -ENOMEM;
+	if (is_shared(copy, len))
+		rc = scan_maps_line(&h, 1, copy, 1, &x);
+	if (rc == 0 && h.n > 0) {
+		*out = h.v[0];
+		rc = 1;
+	}
+	free(copy);
+	free(h.v);
+	free(h.del);
 	return rc;
 }
 
@@ -250,9 +362,7 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 {
 	struct shmkit_holder x;
 	size_t before = h->n, i;
-	int pidfd, rc, rc2, same_ipc;
-	char ns[64];
-	ssize_t len;
+	int pidfd, rc, rc2;
 	uint64_t pid;
 
 	if (shmkit__parse_u64(name, 10, INT32_MAX, &pid) < 0)
@@ -262,12 +372,7 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 		return 0;	/* exited */
 	memset(&x, 0, sizeof(x));
 	x.pid = (pid_t)pid;
-	/* shmids are per IPC namespace: another namespace's shmid 0 is not ours. */
-	len = readlinkat(pidfd, "ns/ipc", ns, sizeof(ns) - 1);
-	if (len > 0)
-		ns[len] = '\0';
-	same_ipc = len > 0 && strcmp(ns, h->ipc_ns) == 0;
-	rc = scan_maps(h, pidfd, x.pid, same_ipc, &x);
+	rc = scan_maps(h, pidfd, x.pid, &x);
 	rc2 = rc == -ENOMEM ? rc : scan_fds(h, pidfd, x.pid, &x);
 	if (rc == -ENOMEM || rc2 == -ENOMEM) {
 		close(pidfd);
@@ -317,9 +422,11 @@ static void dedupe(struct shmkit_holders *h)
 	h->n = out;
 }
 
-int shmkit_holders_scan(int procfd, struct shmkit_holders **out)
+/* Scans every process, or only @only when it is above 0. */
+static int scan(int procfd, pid_t only, struct shmkit_holders **out)
 {
 	struct shmkit_holders *h;
+	pid_t self;
 	struct dirent *d;
 	struct stat st;
 	ssize_t len;
@@ -344,10 +451,23 @@ int shmkit_holders_scan(int procfd, struct shmkit_holders **out)
 	len = readlinkat(dirfd(proc), "self/ns/ipc", h->ipc_ns, sizeof(h->ipc_ns) - 1);
 	if (len > 0)
 		h->ipc_ns[len] = '\0';
-	while (rc == 0 && (d = readdir(proc))) {
+	if (only > 0) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%d", (int)only);
+		if (faccessat(dirfd(proc), name, F_OK, 0) < 0) {
+			rc = -ESRCH;
+		} else {
+			rc = scan_pid(h, dirfd(proc), name);
+			if (rc == 0 && h->unreadable)
+				rc = -EACCES;
+		}
+	}
+	self = getpid();
+	while (only <= 0 && rc == 0 && (d = readdir(proc))) {
 		if (d->d_name[0] < '1' || d->d_name[0] > '9')
 			continue;
-		if (strtol(d->d_name, NULL, 10) == getpid())
+		if (strtol(d->d_name, NULL, 10) == self)
 			continue;
 		rc = scan_pid(h, dirfd(proc), d->d_name);
 	}
@@ -361,6 +481,60 @@ int shmkit_holders_scan(int procfd, struct shmkit_holders **out)
 	dedupe(h);
 	*out = h;
 	return 0;
+}
+
+int shmkit_holders_scan(int procfd, struct shmkit_holders **out)
+{
+	return scan(procfd, 0, out);
+}
+
+int shmkit_holders_scan_pid(int procfd, pid_t pid, struct shmkit_holders **out)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	return scan(procfd, pid, out);
+}
+
+int shmkit_proc_cmdline(int procfd, pid_t pid, char *buf, size_t len)
+{
+	char path[32];
+	ssize_t n = 0, i;
+	int fd, pidfd;
+
+	if (len < 2 || pid <= 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%d", (int)pid);
+	pidfd = procfd >= 0 ? openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+			      -1;
+	if (procfd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+		pidfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (pidfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	/* Kernel threads and zombies have no command line: use the name. */
+	if (n == 0) {
+		char comm[17];
+
+		read_comm(pidfd, comm, sizeof(comm));
+		if (comm[0])
+			snprintf(buf, len, "[%s]", comm);
+	}
+	close(pidfd);
+	return buf[0] ? 0 : -ESRCH;
 }
 
 size_t shmkit_holders_of(const struct shmkit_holders *h,

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* seg.c: one interface over both kinds: open, create, attach, stat, remove, errors. */
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/types.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,11 @@ const char *shmkit_strerror(int rc)
 		[SHMKIT_ETOOSMALL - SHMKIT_EBASE] = "segment exists but is too small",
 		[SHMKIT_ENOTSHM - SHMKIT_EBASE] = "not a shared memory object",
 		[SHMKIT_EPRIVATE - SHMKIT_EBASE] = "key 0 (IPC_PRIVATE) cannot be looked up",
+		[SHMKIT_ENOFIT - SHMKIT_EBASE] = "input does not fit in the segment",
+		[SHMKIT_EPASTEND - SHMKIT_EBASE] = "offset is past the end of the segment",
+		[SHMKIT_ESHRUNK - SHMKIT_EBASE] = "segment shrank while being read",
+		[SHMKIT_ENOHUGE - SHMKIT_EBASE] = "no huge pages are reserved (vm.nr_hugepages)",
+		[SHMKIT_ENOSHMDIR - SHMKIT_EBASE] = "the /dev/shm directory does not exist",
 	};
 	int code = -rc;
 
@@ -34,7 +43,7 @@ const char *shmkit_strerror(int rc)
 	}
 }
 
-static struct shmkit_seg *seg_new(const struct shmkit_ref *ref)
+struct shmkit_seg *shmkit__seg_new(const struct shmkit_ref *ref)
 {
 	struct shmkit_seg *seg = calloc(1, sizeof(*seg));
 
@@ -42,6 +51,8 @@ static struct shmkit_seg *seg_new(const struct shmkit_ref *ref)
 		return NULL;
 	seg->ref = *ref;
 	seg->fd = -1;
+	seg->lockfd = -1;
+	seg->drainfd = -1;
 	if (ref->kind == SHMKIT_SYSV)
 		seg->ref.by = SHMKIT_BY_ID;
 	return seg;
@@ -55,7 +66,9 @@ int shmkit_seg_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 
 	if (size == 0)
 		return -SHMKIT_ESHMMIN;
-	seg = seg_new(ref);
+	if ((flags & SHMKIT_CREATE_HUGETLB) && ref->kind != SHMKIT_SYSV)
+		return -EINVAL;
+	seg = shmkit__seg_new(ref);
 	if (!seg)
 		return -ENOMEM;
 	if (ref->kind == SHMKIT_SYSV)
@@ -78,7 +91,7 @@ int shmkit_seg_open(const struct shmkit_ref *ref, unsigned flags,
 
 	if (ref->by == SHMKIT_BY_PRIVATE)
 		return -SHMKIT_EPRIVATE;
-	seg = seg_new(ref);
+	seg = shmkit__seg_new(ref);
 	if (!seg)
 		return -ENOMEM;
 	seg->flags = flags & SHMKIT_RDONLY;
@@ -106,8 +119,10 @@ int shmkit_seg_attach(struct shmkit_seg *seg, unsigned flags)
 		rc = shmkit__sysv_attach(seg, flags);
 	else
 		rc = shmkit__posix_attach(seg, flags);
-	if (rc == 0)
+	if (rc == 0) {
 		seg->attached = 1;
+		seg->map_rdonly = (flags & SHMKIT_RDONLY) != 0;
+	}
 	return rc;
 }
 
@@ -132,6 +147,7 @@ void shmkit_seg_close(struct shmkit_seg *seg)
 
 	if (!seg)
 		return;
+	shmkit_seg_unlock(seg);
 	shmkit_seg_detach(seg);
 	if (seg->fd >= 0)
 		close(seg->fd);
@@ -170,4 +186,58 @@ int shmkit_remove(const struct shmkit_ref *ref, uint64_t *nattch)
 	if (ref->kind == SHMKIT_SYSV)
 		return shmkit__sysv_remove(ref, nattch);
 	return shmkit__posix_remove(ref, nattch);
+}
+
+int shmkit_seg_populate(struct shmkit_seg *seg)
+{
+	int err;
+
+	if (!seg->attached)
+		return -EINVAL;
+	if (seg->size == 0)
+		return 0;
+	if (seg->fd >= 0 && !seg->map_rdonly) {
+		err = posix_fallocate(seg->fd, 0, (off_t)seg->size);
+		if (err)
+			return -err;
+	}
+	if (madvise(seg->addr, seg->size, seg->map_rdonly ?
+		    MADV_POPULATE_READ : MADV_POPULATE_WRITE) < 0)
+		return errno == EFAULT ? -ENOMEM : -errno;
+	return 0;
+}
+
+static uint64_t memlock_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return UINT64_MAX;
+	return (uint64_t)rl.rlim_cur;
+}
+
+int shmkit_seg_memlock(struct shmkit_seg *seg, uint64_t *limit)
+{
+	int rc = 0;
+
+	if (limit)
+		*limit = memlock_limit();
+	if (seg->ref.kind == SHMKIT_SYSV) {
+		if (shmctl(seg->ref.id, SHM_LOCK, NULL) < 0)
+			rc = -errno;
+	} else if (!seg->attached) {
+		rc = -EINVAL;
+	} else if (seg->size && mlock(seg->addr, seg->size) < 0) {
+		rc = errno == EAGAIN ? -ENOMEM : -errno;
+	}
+	return rc;
+}
+
+int shmkit_seg_memunlock(struct shmkit_seg *seg)
+{
+	if (seg->ref.kind == SHMKIT_SYSV)
+		return shmctl(seg->ref.id, SHM_UNLOCK, NULL) < 0 ? -errno : 0;
+	if (seg->attached && seg->size && munlock(seg->addr, seg->size) < 0)
+		return -errno;
+	return 0;
 }

@@ -34,6 +34,11 @@ enum shmkit_error {
 	SHMKIT_ETOOSMALL,	/* an existing segment is smaller than asked */
 	SHMKIT_ENOTSHM,		/* the /dev/shm entry is not a regular file */
 	SHMKIT_EPRIVATE,	/* key 0 (IPC_PRIVATE) cannot be looked up */
+	SHMKIT_ENOFIT,		/* input of known length does not fit; nothing written */
+	SHMKIT_EPASTEND,	/* the offset is past the end of the segment */
+	SHMKIT_ESHRUNK,		/* a POSIX object shrank while being read */
+	SHMKIT_ENOHUGE,		/* no huge pages reserved (vm.nr_hugepages) */
+	SHMKIT_ENOSHMDIR,	/* /dev/shm does not exist: no POSIX objects */
 	SHMKIT_EEND,
 };
 
@@ -202,6 +207,18 @@ struct shmkit_info {
 int shmkit_list(unsigned kinds, struct shmkit_info **out, size_t *n);
 
 /*
+ * shmkit_list_at:
+ * @procfd: a directory fd of /proc, opened before shmkit_ns_enter(), so
+ *	that SysV creator and last PIDs are those of the caller's PID
+ *	namespace; -1 behaves as shmkit_list()
+ * @kinds, @out, @n: as for shmkit_list()
+ *
+ * Returns: as shmkit_list().
+ */
+int shmkit_list_at(int procfd, unsigned kinds, struct shmkit_info **out,
+		   size_t *n);
+
+/*
  * shmkit_info_free:
  * @infos: an array from shmkit_list(), or NULL
  *
@@ -237,6 +254,87 @@ int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
  */
 int shmkit_remove(const struct shmkit_ref *ref, uint64_t *nattch);
 
+struct shmkit_holders;	/* a holder snapshot: see shmkit_holders_scan() */
+struct shmkit_filter;	/* see "filters" below */
+
+/* Flags for shmkit_remove_checked(). */
+#define SHMKIT_RM_FORCE  0x1	/* remove even when held */
+#define SHMKIT_RM_DRYRUN 0x2	/* check everything, change nothing */
+
+/*
+ * shmkit_remove_checked:
+ * @info: the segment, a snapshot from shmkit_list() or shmkit_stat()
+ * @h: a holder snapshot taken after @info, or NULL (then no POSIX object
+ *	can be shown to be unheld)
+ * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
+ * @nattch: optional; SysV: the attachments the kernel counted right before
+ *	the removal (0 for POSIX)
+ *
+ * The removal shmrm does: right before acting it checks again that the
+ * segment is still the one @info describes and that nothing holds it.
+ * SysV: IPC_STAT on the shmid (same creator, same key unless marked for
+ * removal) gives nattch, then IPC_RMID; a held segment is only marked for
+ * removal. POSIX: @h decides whether it is held (by device and inode, as
+ * shmkit_info_orphan()), then fstatat(2) without following symlinks must
+ * find the same regular file, then unlink(2). With SHMKIT_RM_DRYRUN every
+ * check runs, permission is judged by shmkit_may_remove() and nothing
+ * changes. What remains is the window between the check and the removal,
+ * in which a process may attach (SysV) or open the object (POSIX).
+ *
+ * Returns: 0 removed, nothing held it; 1 removed although held (only with
+ * SHMKIT_RM_FORCE: SysV marked for removal, POSIX unlinked while mapped or
+ * open); -EBUSY held, not removed; -EAGAIN a POSIX object no holder was
+ * found for while @h is NULL or incomplete, not removed; -ENOENT gone, or
+ * replaced by another segment; -SHMKIT_ENOTSHM the name is no longer a
+ * regular file; -EPERM or -EACCES not allowed.
+ */
+int shmkit_remove_checked(const struct shmkit_info *info,
+			  const struct shmkit_holders *h, unsigned flags,
+			  uint64_t *nattch);
+
+/*
+ * shmkit_may_remove:
+ * @info: a segment
+ *
+ * The kernel's rule, checked without trying: a SysV segment may be removed
+ * by its owner, its creator or a holder of CAP_SYS_ADMIN; a POSIX object
+ * by whoever may write to /dev/shm and, the directory being sticky, owns
+ * the object or /dev/shm or holds CAP_FOWNER.
+ *
+ * Returns: 1 when the caller may remove @info, else 0.
+ */
+int shmkit_may_remove(const struct shmkit_info *info);
+
+/*
+ * shmkit_remove_fn: told about each segment shmkit_remove_matching() acted
+ * on: @rc and @nattch as shmkit_remove_checked() would return and set.
+ */
+typedef void (*shmkit_remove_fn)(const struct shmkit_info *info, int rc,
+				 uint64_t nattch, void *payload);
+
+/*
+ * shmkit_remove_matching:
+ * @f: which segments (shmkit_filter_match(), the code shmls filters with)
+ * @h: a holder snapshot, or NULL (then no POSIX object is shown unheld)
+ * @now: the current time, for @f->older_than
+ * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
+ * @fn, @payload: called once for every segment that matches @f
+ *
+ * Removes every segment @f selects, each checked and removed back to back
+ * (SysV: SHM_STAT_ANY then IPC_RMID, walking the kernel's index as ipcrm
+ * does; POSIX: fstatat(2) without following, then unlinkat(2), by name),
+ * with shmkit_remove_checked()'s rules for held segments. SysV segments
+ * come in the kernel's index order, then POSIX objects sorted by name;
+ * symlinks, directories, FIFOs and sem.* are never touched. With
+ * @f->orphans, a POSIX object that passes every other test but whose
+ * holders cannot all be known is reported with -EAGAIN and left alone.
+ *
+ * Returns: 0, or -errno when a kind could not be listed at all (-ENOMEM).
+ */
+int shmkit_remove_matching(const struct shmkit_filter *f,
+			   const struct shmkit_holders *h, int64_t now,
+			   unsigned flags, shmkit_remove_fn fn, void *payload);
+
 /* ------------------------------------------------------------- filters */
 
 struct shmkit_holders;	/* a holder snapshot: see shmkit_holders_scan() */
@@ -261,8 +359,10 @@ struct shmkit_filter {
  * @now: the current time, seconds since the epoch
  *
  * Returns: seconds since the segment was last used: the newest of ctime,
- * atime and dtime for SysV, of mtime and ctime for POSIX (reading a POSIX
- * object through a mapping leaves no trace); 0 when that is in the future.
+ * atime and dtime for SysV, mtime (the last write) for POSIX (reading a
+ * POSIX object through a mapping leaves no trace, and its ctime changes
+ * with chmod and cannot be set back); 0 when that is in the future
+ * or when no time is known at all.
  */
 uint64_t shmkit_info_age(const struct shmkit_info *info, int64_t now);
 
@@ -302,6 +402,7 @@ struct shmkit_seg;
 
 /* Flags for shmkit_seg_create(). */
 #define SHMKIT_CREATE_REUSE 0x1	/* an existing one of at least size is fine */
+#define SHMKIT_CREATE_HUGETLB 0x2	/* SysV only: SHM_HUGETLB pages */
 
 /*
  * shmkit_seg_create:
@@ -416,6 +517,185 @@ int shmkit_seg_write_fd(struct shmkit_seg *seg, int fd, size_t offset,
 int shmkit_seg_read_fd(struct shmkit_seg *seg, int fd, size_t offset,
 		       size_t length);
 
+/*
+ * shmkit_seg_pread:
+ * @seg: an open segment (POSIX: attached or not; SysV: attached)
+ * @buf, @len, @offset: like pread(2)
+ *
+ * POSIX objects are read through their fd, so one that shrinks meanwhile
+ * gives a short count instead of SIGBUS.
+ *
+ * Returns: the bytes copied (short only at the end of the object), or
+ * -errno.
+ */
+ssize_t shmkit_seg_pread(struct shmkit_seg *seg, void *buf, size_t len,
+			 size_t offset);
+
+/*
+ * shmkit_seg_copy_out:
+ * @seg: an open segment (POSIX: attached or not; SysV: attached)
+ * @fd: where bytes go
+ * @offset, @length: the range
+ * @out: optional; bytes delivered
+ *
+ * The fast path of shmread: POSIX objects go through their fd (splice(2)
+ * into a pipe, sendfile(2) into a regular file, pread(2) and write(2)
+ * otherwise), SysV segments through the mapping (vmsplice(2) into a pipe,
+ * write(2) otherwise). A pipe is enlarged to 1 MiB when allowed. Pages
+ * handed to a pipe by reference are kept consistent by the lock:
+ * shmkit_seg_unlock() waits until the pipe has been read empty.
+ *
+ * Returns: 0; -EINVAL when the range is not inside the segment;
+ * -SHMKIT_ESHRUNK when a POSIX object ended early; -errno from the
+ * output (-EPIPE when the reader went away).
+ */
+int shmkit_seg_copy_out(struct shmkit_seg *seg, int fd, size_t offset,
+			size_t length, size_t *out);
+
+/* Flags for struct shmkit_write_opts. */
+#define SHMKIT_WRITE_CREATE 0x1	/* create the segment when it is missing */
+#define SHMKIT_WRITE_GROW   0x2	/* POSIX: extend the object to fit */
+#define SHMKIT_WRITE_NUL    0x4	/* write a NUL after the data */
+#define SHMKIT_WRITE_NOLOCK 0x8	/* do not take the shmkit lock */
+
+/* What shmkit_write_fd() should do. Zero-initialise, then set. */
+struct shmkit_write_opts {
+	size_t offset;		/* where in the segment to start */
+	size_t size;		/* SysV creation: the size; 0 = offset + input */
+	mode_t mode;		/* permission bits of a segment this call creates */
+	unsigned flags;		/* SHMKIT_WRITE_* */
+	long wait_ms;		/* longest wait for the lock; -1 = forever */
+};
+
+/* What shmkit_write_fd() did; filled on success and on failure. */
+struct shmkit_write_result {
+	size_t done;		/* input bytes written, not counting the NUL */
+	uint64_t input;		/* input length when known up front (a regular
+				   file), else UINT64_MAX */
+	size_t size;		/* the segment's size, after any growth */
+	int created;		/* 1 when this call created the segment (on
+				   failure it has been removed again) */
+	int input_errno;	/* nonzero when reading the input failed */
+	pid_t holder;		/* -ETIMEDOUT: a process holding the lock, or 0 */
+	struct shmkit_ref ref;	/* the segment's canonical reference */
+};
+
+/*
+ * shmkit_write_fd:
+ * @ref: the segment (with SHMKIT_WRITE_CREATE also a key, "private" is
+ *	refused, or a name)
+ * @fd: the input: a regular file (from its current position), pipe,
+ *	socket, terminal or device
+ * @opts: what to do
+ * @out: what was done
+ *
+ * Takes the write lock (shmkit(7)) unless SHMKIT_WRITE_NOLOCK, then
+ * reserves the room before the first byte is written: input of known
+ * length must fit (growing or creating the segment as asked) and its range
+ * is allocated with fallocate(2) (POSIX) or MADV_POPULATE_WRITE (SysV), so
+ * a full tmpfs gives -ENOSPC and leaves the segment as it was. A POSIX
+ * object created from a stream grows as input arrives; any failure
+ * removes a segment this call created. Data goes to POSIX objects through
+ * their fd (sendfile(2), splice(2)), to SysV through the mapping.
+ *
+ * Returns: 0; -ENOENT without SHMKIT_WRITE_CREATE; -SHMKIT_ENOFIT when
+ * input of known length does not fit (nothing written); -SHMKIT_EPASTEND;
+ * -EFBIG when a stream held more than the room (the first out->done bytes
+ * were written); -ENOSPC; -ETIMEDOUT when the lock was not had in time;
+ * -EINVAL for SysV creation from a stream without opts->size; creation
+ * errors as for shmkit_seg_create(); -errno of the input with
+ * out->input_errno set.
+ */
+int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
+		    const struct shmkit_write_opts *opts,
+		    struct shmkit_write_result *out);
+
+/* ---------------------------------------------------------------- lock */
+
+/*
+ * The shmkit lock (shmkit(7) documents it for other programs): readers
+ * share it, a writer holds it alone, and it dies with its holder, since it
+ * is made of OFD locks (fcntl(2) F_OFD_SETLK). POSIX objects are locked on
+ * their own fd; SysV segments on two bytes of the /dev/shm directory
+ * chosen by the shmid. Nothing is created, so nothing is left behind for
+ * shmkit_remove() to clean up, and read-only users create nothing.
+ */
+#define SHMKIT_LOCK_READ  1
+#define SHMKIT_LOCK_WRITE 2
+
+/*
+ * shmkit_seg_lock:
+ * @seg: an open segment (a write lock needs a read-write open)
+ * @how: SHMKIT_LOCK_READ or SHMKIT_LOCK_WRITE
+ * @timeout_ms: how long to wait; -1 waits forever, 0 tries once
+ *
+ * An unattached POSIX segment's size is read again once the lock is held.
+ *
+ * Returns: 0; -ETIMEDOUT; -EBUSY when already locked; -EBADF for a write
+ * lock on a read-only open; -errno (SysV: when /dev/shm cannot be opened).
+ */
+int shmkit_seg_lock(struct shmkit_seg *seg, unsigned how, long timeout_ms);
+
+/*
+ * shmkit_seg_unlock:
+ * @seg: a segment
+ *
+ * Waits until a pipe given page references by shmkit_seg_copy_out() has
+ * been read empty (or lost its reader), then releases the lock if held.
+ * shmkit_seg_close() does the same.
+ *
+ * Returns: 0, or -errno from watching the pipe.
+ */
+int shmkit_seg_unlock(struct shmkit_seg *seg);
+
+/*
+ * shmkit_seg_lock_holder:
+ * @seg: a segment whose lock could not be had
+ * @how: the lock that was asked for
+ * @out: a process holding a conflicting lock
+ *
+ * OFD locks carry no pid, so this looks for the lock in /proc/PID/fdinfo
+ * of every process: it finds holders in this PID namespace whose fdinfo is
+ * readable (other users' need privilege).
+ *
+ * Returns: 0; -ESRCH when none was found; -errno.
+ */
+int shmkit_seg_lock_holder(const struct shmkit_seg *seg, unsigned how, pid_t *out);
+
+/*
+ * shmkit_seg_populate:
+ * @seg: an attached segment
+ *
+ * Allocates and maps every page now (MADV_POPULATE_WRITE, or _READ for a
+ * read-only mapping; a POSIX object gets fallocate(2) first), so that later
+ * writes cannot fail for want of memory or space.
+ *
+ * Returns: 0; -ENOSPC; -ENOMEM; -errno.
+ */
+int shmkit_seg_populate(struct shmkit_seg *seg);
+
+/*
+ * shmkit_seg_memlock:
+ * @seg: a segment; POSIX objects must be attached
+ * @limit: optional; set to RLIMIT_MEMLOCK in bytes (UINT64_MAX: none)
+ *
+ * SysV: shmctl(SHM_LOCK), which lasts until SHM_UNLOCK or removal. POSIX:
+ * mlock(2) of the mapping, which lasts while it is mapped.
+ *
+ * Returns: 0; -EPERM (no CAP_IPC_LOCK, and RLIMIT_MEMLOCK is 0 or the
+ * caller does not own the SysV segment); -ENOMEM (RLIMIT_MEMLOCK is too
+ * small); -errno.
+ */
+int shmkit_seg_memlock(struct shmkit_seg *seg, uint64_t *limit);
+
+/*
+ * shmkit_seg_memunlock:
+ * @seg: a segment locked with shmkit_seg_memlock()
+ *
+ * Returns: 0 or -errno.
+ */
+int shmkit_seg_memunlock(struct shmkit_seg *seg);
+
 /* ------------------------------------------------------------- holders */
 
 /* Bits of shmkit_holder.how. */
@@ -455,6 +735,31 @@ struct shmkit_holders;
  * frees *@out with shmkit_holders_free().
  */
 int shmkit_holders_scan(int procfd, struct shmkit_holders **out);
+
+/*
+ * shmkit_holders_scan_pid:
+ * @procfd: a directory fd of /proc (see shmkit_ns_enter()), or -1
+ * @pid: the one process to examine
+ * @out: the snapshot, holding only what @pid holds
+ *
+ * Returns: 0; -ESRCH when there is no such process; -EACCES when its maps
+ * or fds may not be read; -ENOMEM. The caller frees *@out with
+ * shmkit_holders_free().
+ */
+int shmkit_holders_scan_pid(int procfd, pid_t pid, struct shmkit_holders **out);
+
+/*
+ * shmkit_proc_cmdline:
+ * @procfd: a directory fd of /proc, or -1 for "/proc"
+ * @pid: a process
+ * @buf, @len: where to write its command line, arguments joined by
+ *	spaces and cut to @len - 1 bytes; "[NAME]" when it has none
+ *	(kernel threads, zombies)
+ *
+ * Returns: 0; -ESRCH when there is no such process (any more); -EINVAL
+ * when @len is below 2; -errno.
+ */
+int shmkit_proc_cmdline(int procfd, pid_t pid, char *buf, size_t len);
 
 /*
  * shmkit_holders_of:
@@ -508,6 +813,73 @@ int shmkit_holders_deleted(const struct shmkit_holders *h,
  * Frees it; preserves errno.
  */
 void shmkit_holders_free(struct shmkit_holders *h);
+
+/* -------------------------------------------------------------- limits */
+
+/*
+ * struct shmkit_limits: the kernel limits on shared memory of the current
+ * IPC namespace and the size of the /dev/shm filesystem. Plain data.
+ * A limit that could not be read has its bit clear in @have.
+ */
+#define SHMKIT_LIM_SHMMAX  0x01
+#define SHMKIT_LIM_SHMALL  0x02
+#define SHMKIT_LIM_SHMMNI  0x04
+#define SHMKIT_LIM_RMID    0x08	/* shm_rmid_forced */
+#define SHMKIT_LIM_SHMFS   0x10	/* shmfs_* (statvfs of /dev/shm) */
+#define SHMKIT_LIM_SYSV    0x20	/* sysv_* (shmctl SHM_INFO) */
+struct shmkit_limits {
+	unsigned have;
+	uint64_t shmmax;	/* bytes, largest segment */
+	uint64_t shmall;	/* pages, all segments together */
+	uint64_t shmmni;	/* segments */
+	uint64_t rmid_forced;	/* 0 or 1 */
+	uint64_t page_size;	/* bytes per shmall page */
+	uint64_t shmfs_size, shmfs_used, shmfs_avail;	/* bytes */
+	uint64_t shmfs_files, shmfs_ffree;	/* inodes */
+	uint64_t sysv_ids;	/* segments in use */
+	uint64_t sysv_pages;	/* pages allocated, as shmall counts them */
+	uint64_t sysv_rss, sysv_swap;	/* pages resident and swapped */
+};
+
+/*
+ * shmkit_limits_read:
+ * @out: the limits; fields that could not be read are left 0 and their
+ *	bit clear in @out->have
+ *
+ * Reads /proc/sys/kernel/shm{max,all,mni,_rmid_forced}, shmctl(SHM_INFO)
+ * and statvfs(3) of /dev/shm.
+ *
+ * Returns: 0, or -ENOENT when nothing at all could be read.
+ */
+int shmkit_limits_read(struct shmkit_limits *out);
+
+/*
+ * shmkit_shmfs_inodes:
+ * @out: how many inodes the /dev/shm filesystem has in use: its root, every
+ *	file, directory and link, and every unlinked file that a process
+ *	still holds. One statvfs(2), so a caller can tell cheaply whether
+ *	unlinked objects may exist before scanning processes for them.
+ *
+ * Returns: 0; -ENOENT when /dev/shm does not exist; -EOPNOTSUPP when the
+ * filesystem does not count inodes (tmpfs with nr_inodes=0); -errno.
+ */
+int shmkit_shmfs_inodes(uint64_t *out);
+
+/* struct shmkit_totals: sums over the segments of one kind. */
+struct shmkit_totals {
+	uint64_t count, bytes, rss, swap;
+	uint64_t orphans, orphan_bytes;	/* known orphans */
+	uint64_t unknown;	/* segments whose orphan state cannot be told */
+};
+
+/*
+ * shmkit_totals_add:
+ * @t: the sums to add to (zero-initialise first)
+ * @info: a segment
+ * @h: a holder snapshot (for POSIX orphans), or NULL
+ */
+void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
+		       const struct shmkit_holders *h);
 
 /* ---------------------------------------------------------- namespaces */
 

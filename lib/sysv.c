@@ -131,6 +131,28 @@ static void from_ds(int id, const struct shmid_ds *ds, struct shmkit_info *out)
 	out->ctime = ds->shm_ctime;
 }
 
+int shmkit__sysv_max_index(void)
+{
+	struct shm_info si;
+	int maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
+
+	return maxidx < 0 ? -errno : maxidx;
+}
+
+int shmkit__sysv_stat_index(int idx, struct shmkit_info *out)
+{
+	struct shmid_ds ds;
+	int id;
+
+	id = shmctl(idx, SHM_STAT_ANY, &ds);
+	if (id < 0 && errno != EINVAL)
+		id = shmctl(idx, SHM_STAT, &ds);
+	if (id < 0)
+		return -errno;
+	from_ds(id, &ds, out);
+	return id;
+}
+
 /*
  * Fallback when /proc/sysvipc/shm cannot be read: walk the kernel's index
  * with SHM_STAT_ANY (Linux 4.17), which, unlike SHM_STAT, checks no read
@@ -286,11 +308,14 @@ int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 			unsigned flags, struct shmkit_seg *seg)
 {
 	struct shmkit_info info;
-	int id, rc;
+	int id, rc, shmflg;
 
 	if (ref->by != SHMKIT_BY_KEY && ref->by != SHMKIT_BY_PRIVATE)
 		return -EINVAL;
-	id = shmget(ref->key, size, IPC_CREAT | IPC_EXCL | (int)(mode & 0777));
+	shmflg = IPC_CREAT | IPC_EXCL | (int)(mode & 0777);
+	if (flags & SHMKIT_CREATE_HUGETLB)
+		shmflg |= SHM_HUGETLB;
+	id = shmget(ref->key, size, shmflg);
 	if (id < 0 && errno == EEXIST && (flags & SHMKIT_CREATE_REUSE)) {
 		rc = lookup_key(ref->key, &id);
 		if (rc < 0)
@@ -304,6 +329,9 @@ int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 		seg->size = info.size;
 		return 1;
 	}
+	/* Without reserved huge pages (vm.nr_hugepages) shmget() says ENOMEM. */
+	if (id < 0 && (flags & SHMKIT_CREATE_HUGETLB) && errno == ENOMEM)
+		return -SHMKIT_ENOHUGE;
 	if (id < 0)
 		return explain_create(errno, size);
 	seg->ref.id = id;
@@ -349,7 +377,7 @@ static int may_access(const struct shmkit_info *info, unsigned flags)
 int shmkit__sysv_open(const struct shmkit_ref *ref, unsigned flags,
 		      struct shmkit_seg *seg)
 {
-	struct shmkit_info info;
+	struct shmkit_info info = { 0 };
 	int rc;
 
 	rc = shmkit__sysv_stat(ref, &info);
