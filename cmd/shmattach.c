@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,23 @@
 #include <popt.h>
 #include "common.h"
 #include "shmkit.h"
+
+/* Why memory locking was refused: the capability, the limit, the size. */
+static void memlock_failed(const char *text, int rc, size_t size, uint64_t limit)
+{
+	char cap[32] = "CAP_IPC_LOCK", lim[32] = "unlimited";
+	int has = shmkit_cap_has(CAP_IPC_LOCK);
+
+	(void)shmkit_cap_name(CAP_IPC_LOCK, cap, sizeof(cap));
+	if (limit != UINT64_MAX)
+		snprintf(lim, sizeof(lim), "%llu bytes", (unsigned long long)limit);
+	if (rc == -EPERM || rc == -ENOMEM)
+		fail("lock", text, "%s (%zu bytes to lock, RLIMIT_MEMLOCK is %s; "
+		     "you are uid %u %s %s)", strerror(-rc), size, lim, (unsigned)geteuid(),
+		     has > 0 ? "with" : "without", cap);
+	else
+		fail("lock", text, "%s", shmkit_strerror(rc));
+}
 
 /* Waits for SIGINT/SIGTERM, or @timeout seconds when it is not 0. */
 static void hold(const sigset_t *set, uint64_t timeout)
@@ -72,10 +90,14 @@ int main(int argc, const char **argv)
 {
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_IPC_LOCK };
 	char *timeout_text = NULL, ref_text[SHMKIT_NAME_MAX + 2];
-	int rdonly = 0, rc, status;
+	int rdonly = 0, lock = 0, populate = 0, locked = 0, rc, status;
 	struct poptOption table[] = {
 		{ "read-only", 'r', POPT_ARG_NONE, &rdonly, 0,
 		  "attach read-only", NULL },
+		{ "lock", 'L', POPT_ARG_NONE, &lock, 0,
+		  "lock the pages in memory while attached (SHM_LOCK, mlock)", NULL },
+		{ "populate", 'p', POPT_ARG_NONE, &populate, 0,
+		  "fault every page in now", NULL },
 		{ "timeout", 't', POPT_ARG_STRING, &timeout_text, 0,
 		  "detach after this long (30, 30s, 15m, 2h, 1d)", "SECONDS" },
 		OPT_STANDARD,
@@ -112,6 +134,26 @@ int main(int argc, const char **argv)
 		shmkit_seg_close(seg);
 		return finish(con, EXIT_FAILED);
 	}
+	if (populate && (rc = shmkit_seg_populate(seg)) < 0) {
+		fail("populate", args[0], "%s", shmkit_strerror(rc));
+		shmkit_seg_close(seg);
+		return finish(con, EXIT_FAILED);
+	}
+	if (lock) {
+		struct shmkit_info info;
+		uint64_t limit;
+
+		/* A SysV lock outlives us: undo only the one we made. */
+		locked = ref.kind == SHMKIT_POSIX ||
+			 (shmkit_stat(shmkit_seg_ref(seg), &info) == 0 &&
+			  !(info.status & SHMKIT_ST_LOCKED));
+		rc = shmkit_seg_memlock(seg, &limit);
+		if (rc < 0) {
+			memlock_failed(args[0], rc, shmkit_seg_size(seg), limit);
+			shmkit_seg_close(seg);
+			return finish(con, EXIT_FAILED);
+		}
+	}
 	shmkit_ref_format(shmkit_seg_ref(seg), ref_text, sizeof(ref_text));
 
 	sigemptyset(&set);
@@ -134,6 +176,8 @@ int main(int argc, const char **argv)
 		hold(&set, timeout);
 		status = EXIT_OK;
 	}
+	if (locked)
+		(void)shmkit_seg_memunlock(seg);
 	shmkit_seg_close(seg);
 	return finish(con, status);
 }

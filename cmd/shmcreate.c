@@ -2,27 +2,56 @@
 /* shmcreate: create a SysV segment or POSIX object and print its reference. */
 #include <sys/capability.h>
 #include <sys/types.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <popt.h>
 #include "common.h"
 #include "shmkit.h"
 
+/* Why memory locking was refused: the capability, the limit, the size. */
+static void memlock_failed(const char *text, int rc, size_t size, uint64_t limit)
+{
+	char cap[32] = "CAP_IPC_LOCK", lim[32] = "unlimited";
+	int has = shmkit_cap_has(CAP_IPC_LOCK);
+
+	(void)shmkit_cap_name(CAP_IPC_LOCK, cap, sizeof(cap));
+	if (limit != UINT64_MAX)
+		snprintf(lim, sizeof(lim), "%llu bytes", (unsigned long long)limit);
+	if (rc == -EPERM || rc == -ENOMEM)
+		fail("lock", text, "%s (%zu bytes to lock, RLIMIT_MEMLOCK is %s; "
+		     "you are uid %u %s %s)", strerror(-rc), size, lim, (unsigned)geteuid(),
+		     has > 0 ? "with" : "without", cap);
+	else
+		fail("lock", text, "%s", shmkit_strerror(rc));
+}
+
 int main(int argc, const char **argv)
 {
-	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE };
+	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_IPC_LOCK };
 	char *mode_text = NULL, ref_text[SHMKIT_NAME_MAX + 2];
-	int reuse = 0, rc;
+	int reuse = 0, populate = 0, hugetlb = 0, lock = 0, rc;
 	struct poptOption table[] = {
 		{ "mode", 'm', POPT_ARG_STRING, &mode_text, 0,
 		  "permission bits (default 0600)", "OCTAL" },
 		{ "reuse", 'e', POPT_ARG_NONE, &reuse, 0,
 		  "succeed if it exists and holds at least SIZE bytes", NULL },
+		{ "populate", 'p', POPT_ARG_NONE, &populate, 0,
+		  "allocate and fault in every page now", NULL },
+		{ "hugetlb", 'H', POPT_ARG_NONE, &hugetlb, 0,
+		  "System V: use huge pages (SHM_HUGETLB)", NULL },
+		{ "lock", 'L', POPT_ARG_NONE, &lock, 0,
+		  "System V: lock the pages in memory (SHM_LOCK)", NULL },
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
 	struct shmkit_seg *seg;
 	struct shmkit_ref ref;
+	uint64_t limit;
+	int created;
 	mode_t mode = 0600;
 	poptContext con;
 	const char **args;
@@ -43,10 +72,16 @@ int main(int argc, const char **argv)
 		usage_error("'%s' is a shmid: the kernel chooses those; give a key, "
 			    "ftok:PATH, private or /NAME", args[0]);
 	size = parse_size(args[1], 0, "size");
+	if (hugetlb && ref.kind == SHMKIT_POSIX)
+		usage_error("--hugetlb is for System V segments; POSIX objects use the "
+			    "page size of the /dev/shm file system");
+	if (lock && ref.kind == SHMKIT_POSIX)
+		usage_error("--lock on a POSIX object would end with this command; "
+			    "use shmattach --lock to hold it locked");
 	drop_caps(keep, ARRAY_SIZE(keep));
 
-	rc = shmkit_seg_create(&ref, size, mode,
-			       reuse ? SHMKIT_CREATE_REUSE : 0, &seg);
+	rc = shmkit_seg_create(&ref, size, mode, (reuse ? SHMKIT_CREATE_REUSE : 0) |
+			       (hugetlb ? SHMKIT_CREATE_HUGETLB : 0), &seg);
 	if (rc == -SHMKIT_ETOOSMALL) {
 		struct shmkit_info info;
 
@@ -61,8 +96,31 @@ int main(int argc, const char **argv)
 		fail_rc("create", args[0], &ref, SHMKIT_OP_CREATE, rc);
 		return finish(con, EXIT_FAILED);
 	}
+	created = rc == 0;
 	shmkit_ref_format(shmkit_seg_ref(seg), ref_text, sizeof(ref_text));
+	if (populate) {
+		rc = shmkit_seg_attach(seg, 0);
+		if (rc == 0)
+			rc = shmkit_seg_populate(seg);
+		if (rc < 0)
+			fail("populate", args[0], "%s%s", shmkit_strerror(rc),
+			     created ? "; removed it" : "");
+	}
+	if (rc >= 0 && lock && (rc = shmkit_seg_memlock(seg, &limit)) < 0) {
+		memlock_failed(args[0], rc, shmkit_seg_size(seg), limit);
+		if (created)
+			note("removed the new segment '%s' again", ref_text);
+	}
+	if (rc < 0) {
+		if (created)
+			(void)shmkit_remove(shmkit_seg_ref(seg), NULL);
+		shmkit_seg_close(seg);
+		return finish(con, EXIT_FAILED);
+	}
 	printf("%s\n", ref_text);
+	/* A reference nobody could read is a segment nobody can find: undo it. */
+	if (fflush(stdout) != 0 && created)
+		(void)shmkit_remove(shmkit_seg_ref(seg), NULL);
 	shmkit_seg_close(seg);
 	return finish(con, EXIT_OK);
 }

@@ -1,21 +1,97 @@
 /* SPDX-License-Identifier: MIT */
-/* shmread: copy a segment's bytes to standard output. */
+/* shmread: copy a segment's bytes, or a hex dump of them, to standard output. */
 #include <sys/capability.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <popt.h>
 #include "common.h"
 #include "shmkit.h"
 
+#define BLOCK 65536
+
+/* Lines of 16 bytes as hexdump -C prints them; a repeated line becomes '*'. */
+static int hexdump(struct shmkit_seg *seg, size_t offset, size_t length)
+{
+	unsigned char *buf = malloc(BLOCK), prev[16];
+	size_t pos = 0, i, j, k;
+	int star = 0, have_prev = 0;
+	ssize_t got;
+
+	if (!buf)
+		return -ENOMEM;
+	while (pos < length) {
+		got = shmkit_seg_pread(seg, buf, length - pos < BLOCK ? length - pos : BLOCK,
+				       offset + pos);
+		if (got <= 0) {
+			free(buf);
+			return got < 0 ? (int)got : -SHMKIT_ESHRUNK;
+		}
+		for (i = 0; i < (size_t)got; i += 16) {
+			k = (size_t)got - i < 16 ? (size_t)got - i : 16;
+			if (have_prev && k == 16 && memcmp(prev, buf + i, 16) == 0) {
+				if (!star)
+					puts("*");
+				star = 1;
+				continue;
+			}
+			star = 0;
+			printf("%08zx ", offset + pos + i);
+			for (j = 0; j < 16; j++)
+				printf(j < k ? "%s %02x" : "%s   ", j == 8 ? " " : "", buf[i + j]);
+			printf("  |");
+			for (j = 0; j < k; j++)
+				putchar(buf[i + j] >= 0x20 && buf[i + j] < 0x7f ? buf[i + j] : '.');
+			puts("|");
+			memcpy(prev, buf + i, k);
+			have_prev = k == 16;
+		}
+		pos += (size_t)got;
+	}
+	if (length > 0)
+		printf("%08zx\n", offset + length);
+	free(buf);
+	return 0;
+}
+
+/* The length up to the first NUL in the range, or the whole range. */
+static int until_nul(struct shmkit_seg *seg, size_t offset, size_t *length)
+{
+	char *buf = malloc(BLOCK);
+	const char *p;
+	size_t pos = 0;
+	ssize_t got;
+
+	if (!buf)
+		return -ENOMEM;
+	while (pos < *length) {
+		got = shmkit_seg_pread(seg, buf, *length - pos < BLOCK ? *length - pos : BLOCK,
+				       offset + pos);
+		if (got <= 0) {
+			free(buf);
+			return got < 0 ? (int)got : -SHMKIT_ESHRUNK;
+		}
+		p = memchr(buf, '\0', (size_t)got);
+		if (p) {
+			*length = pos + (size_t)(p - buf);
+			break;
+		}
+		pos += (size_t)got;
+	}
+	free(buf);
+	return 0;
+}
+
 int main(int argc, const char **argv)
 {
-	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE };
-	char *offset_text = NULL, *length_text = NULL;
-	int string = 0, rc, status = EXIT_OK;
+	/* CAP_SYS_PTRACE: /proc/PID/fdinfo, to name who holds the lock. */
+	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE };
+	char *offset_text = NULL, *length_text = NULL, *wait_text = NULL, comm[64] = "?";
+	int string = 0, hex = 0, nolock = 0, rc, status = EXIT_FAILED;
 	struct poptOption table[] = {
 		{ "offset", 'o', POPT_ARG_STRING, &offset_text, 0,
 		  "start N bytes into the segment", "N" },
@@ -23,15 +99,23 @@ int main(int argc, const char **argv)
 		  "read at most N bytes", "N" },
 		{ "string", 'z', POPT_ARG_NONE, &string, 0,
 		  "stop at the first NUL byte", NULL },
+		{ "hex", 'x', POPT_ARG_NONE, &hex, 0,
+		  "print a hex dump with offsets and an ASCII column", NULL },
+		{ "no-lock", '\0', POPT_ARG_NONE, &nolock, 0,
+		  "do not take the shmkit read lock", NULL },
+		{ "wait", 'w', POPT_ARG_STRING, &wait_text, 0,
+		  "wait at most this long for the lock (default: forever)", "SECONDS" },
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
-	size_t n, offset = 0, length = 0, size;
+	size_t n, offset = 0, length = 0, size, done = 0;
 	struct shmkit_seg *seg = NULL;
 	struct shmkit_ref ref;
+	uint64_t wait_s = 0;
 	const char **args;
 	poptContext con;
-	const char *p;
+	pid_t holder;
+	FILE *f;
 
 	con = parse_options(argc, argv, table, "REF");
 	args = operands(con, &n);
@@ -43,16 +127,40 @@ int main(int argc, const char **argv)
 		offset = parse_size(offset_text, SHMKIT_SIZE_ZERO_OK, "offset");
 	if (length_text)
 		length = parse_size(length_text, SHMKIT_SIZE_ZERO_OK, "length");
+	if (wait_text && (shmkit_parse_duration(wait_text, &wait_s) < 0 || wait_s > 86400 * 365))
+		usage_error("invalid wait '%s'", wait_text);
+	if (nolock && wait_text)
+		usage_error("--wait cannot be used with --no-lock");
 	parse_ref(args[0], 0, &ref);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
 	rc = shmkit_seg_open(&ref, SHMKIT_RDONLY, &seg);
-	if (rc == 0)
+	if (rc == 0 && !nolock) {
+		rc = shmkit_seg_lock(seg, SHMKIT_LOCK_READ, wait_text ? (long)wait_s * 1000 : -1);
+		if (rc == -ETIMEDOUT) {
+			if (shmkit_seg_lock_holder(seg, SHMKIT_LOCK_READ, &holder) == 0) {
+				char path[64];
+
+				snprintf(path, sizeof(path), "/proc/%d/comm", (int)holder);
+				if ((f = fopen(path, "re"))) {
+					if (fgets(comm, sizeof(comm), f))
+						comm[strcspn(comm, "\n")] = '\0';
+					fclose(f);
+				}
+				fail("read", args[0], "still locked after %s s: held by pid %d (%s)",
+				     wait_text, (int)holder, comm);
+			} else {
+				fail("read", args[0], "still locked after %s s by a process that "
+				     "could not be identified", wait_text);
+			}
+			goto out;
+		}
+	}
+	if (rc == 0 && ref.kind == SHMKIT_SYSV)
 		rc = shmkit_seg_attach(seg, SHMKIT_RDONLY);
 	if (rc < 0) {
 		fail_rc("read", args[0], &ref, SHMKIT_OP_READ, rc);
-		shmkit_seg_close(seg);
-		return finish(con, EXIT_FAILED);
+		goto out;
 	}
 	size = shmkit_seg_size(seg);
 	if (!length_text)
@@ -61,21 +169,30 @@ int main(int argc, const char **argv)
 		fail("read", args[0],
 		     "range offset %zu length %zu is past the end of the segment (%zu bytes)",
 		     offset, length, size);
-		shmkit_seg_close(seg);
-		return finish(con, EXIT_FAILED);
-	}
-	if (string && length > 0) {
-		p = memchr((const char *)shmkit_seg_addr(seg) + offset, '\0', length);
-		if (p)
-			length = (size_t)(p - ((const char *)shmkit_seg_addr(seg) + offset));
+		goto out;
 	}
 	/* A reader that goes away early is not our failure: end quietly. */
 	signal(SIGPIPE, SIG_IGN);
-	rc = shmkit_seg_read_fd(seg, STDOUT_FILENO, offset, length);
-	if (rc < 0 && rc != -EPIPE) {
-		note("cannot write standard output: %s", strerror(-rc));
-		status = EXIT_FAILED;
+	rc = string ? until_nul(seg, offset, &length) : 0;
+	if (rc == 0 && hex) {
+		rc = hexdump(seg, offset, length);
+		if (rc == 0 && fflush(stdout) != 0) {
+			rc = -errno;
+			if (rc == -EPIPE)
+				clearerr(stdout);
+		}
 	}
+	else if (rc == 0)
+		rc = shmkit_seg_copy_out(seg, STDOUT_FILENO, offset, length, &done);
+	if (rc == 0 || rc == -EPIPE)
+		status = EXIT_OK;
+	else if (rc == -SHMKIT_ESHRUNK)
+		fail("read", args[0], "%s (%zu of %zu bytes written)", shmkit_strerror(rc),
+		     done, length);
+	else
+		note("cannot write standard output: %s", strerror(-rc));
+	(void)shmkit_seg_unlock(seg);
+out:
 	shmkit_seg_close(seg);
 	return finish(con, status);
 }
