@@ -10,7 +10,7 @@ else
 	HELPERS=$BATS_TEST_DIRNAME/../${BUILD:-build}/tests
 fi
 
-UNITS=(caps filter parse seg)
+UNITS=(caps filter parse procfs seg)
 
 # run_unit NAME: run unit-NAME from the build folder and judge its exit status.
 run_unit() {
@@ -47,6 +47,10 @@ run_unit() {
 
 @test "unit-parse: references, sizes, modes, durations and messages as shmkit.h documents them" {
 	run_unit parse
+}
+
+@test "unit-procfs: /proc/sysvipc/shm and /proc/PID/maps lines, absurd ones included" {
+	run_unit procfs
 }
 
 @test "unit-seg: create, open, attach, stat, list, remove and io on real segments of both kinds" {

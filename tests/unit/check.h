@@ -33,12 +33,17 @@ static inline const char *check_rc_name(long long rc, char *buf, size_t len)
 	static const char *const shmkit_names[] = {
 		"SHMKIT_EBASE", "SHMKIT_ESHMMAX", "SHMKIT_ESHMMIN",
 		"SHMKIT_ESHMALL", "SHMKIT_ESHMMNI", "SHMKIT_ETOOSMALL",
-		"SHMKIT_ENOTSHM", "SHMKIT_EPRIVATE", "SHMKIT_EEND",
+		"SHMKIT_ENOTSHM", "SHMKIT_EPRIVATE", "SHMKIT_ENOFIT",
+		"SHMKIT_EPASTEND", "SHMKIT_ESHRUNK", "SHMKIT_ENOHUGE",
 	};
 	const char *name = NULL;
 
-	if (rc < 0 && -rc >= SHMKIT_EBASE && -rc <= SHMKIT_EEND)
+	/* Codes added to shmkit.h after this table print as numbers, never past its end. */
+	if (rc < 0 && -rc >= SHMKIT_EBASE &&
+	    -rc - SHMKIT_EBASE < (long long)ARRAY_SIZE(shmkit_names))
 		name = shmkit_names[-rc - SHMKIT_EBASE];
+	else if (rc < 0 && -rc == SHMKIT_EEND)
+		name = "SHMKIT_EEND";
 	else if (rc < 0 && -rc < SHMKIT_EBASE)
 		name = strerrorname_np((int)-rc);
 	if (name)
@@ -123,34 +128,40 @@ static inline int check_true_at(const char *file, int line, int cond,
 /*
  * Each macro takes a printf-style description after its values, so table
  * rows can say which row they are: CHECK_RC(rc, -EINVAL, "parse '%s'", s).
+ * The value is evaluated first, so the description may name what it fills.
  */
 #define CHECK_WHAT(...) \
 	char check_what_[512]; \
 	snprintf(check_what_, sizeof(check_what_), __VA_ARGS__)
 
 #define CHECK_RC_AT(file, line, got, want, ...) __extension__ ({ \
+	long long check_got_ = (long long)(got); \
 	CHECK_WHAT(__VA_ARGS__); \
-	check_rc_at(file, line, (long long)(got), (long long)(want), check_what_); })
+	check_rc_at(file, line, check_got_, (long long)(want), check_what_); })
 #define CHECK_RC(got, want, ...) CHECK_RC_AT(__FILE__, __LINE__, got, want, __VA_ARGS__)
 
 #define CHECK_U64_AT(file, line, got, want, ...) __extension__ ({ \
+	uint64_t check_got_ = (uint64_t)(got); \
 	CHECK_WHAT(__VA_ARGS__); \
-	check_u64_at(file, line, (uint64_t)(got), (uint64_t)(want), check_what_); })
+	check_u64_at(file, line, check_got_, (uint64_t)(want), check_what_); })
 #define CHECK_U64(got, want, ...) CHECK_U64_AT(__FILE__, __LINE__, got, want, __VA_ARGS__)
 
 #define CHECK_I64_AT(file, line, got, want, ...) __extension__ ({ \
+	int64_t check_got_ = (int64_t)(got); \
 	CHECK_WHAT(__VA_ARGS__); \
-	check_i64_at(file, line, (int64_t)(got), (int64_t)(want), check_what_); })
+	check_i64_at(file, line, check_got_, (int64_t)(want), check_what_); })
 #define CHECK_I64(got, want, ...) CHECK_I64_AT(__FILE__, __LINE__, got, want, __VA_ARGS__)
 
 #define CHECK_STR_AT(file, line, got, want, ...) __extension__ ({ \
+	const char *check_got_ = (got); \
 	CHECK_WHAT(__VA_ARGS__); \
-	check_str_at(file, line, got, want, check_what_); })
+	check_str_at(file, line, check_got_, want, check_what_); })
 #define CHECK_STR(got, want, ...) CHECK_STR_AT(__FILE__, __LINE__, got, want, __VA_ARGS__)
 
 #define CHECK_TRUE_AT(file, line, cond, ...) __extension__ ({ \
+	int check_cond_ = !!(cond); \
 	CHECK_WHAT(__VA_ARGS__); \
-	check_true_at(file, line, !!(cond), #cond, check_what_); })
+	check_true_at(file, line, check_cond_, #cond, check_what_); })
 #define CHECK_TRUE(cond, ...) CHECK_TRUE_AT(__FILE__, __LINE__, cond, __VA_ARGS__)
 
 /* Prints the plan and a summary; returns the exit status for main(). */
