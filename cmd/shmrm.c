@@ -334,7 +334,10 @@ static void summarise(struct run *r)
 	if (r->held)
 		note("kept %zu %s in use; --force removes %s", r->held,
 		     PLURAL(r->held, "segment", "segments"), PLURAL(r->held, "it", "them"));
-	if (r->unknown)
+	if (r->unknown && !r->h)
+		note("kept %zu POSIX %s that may be in use: /proc could not be read",
+		     r->unknown, PLURAL(r->unknown, "object", "objects"));
+	else if (r->unknown)
 		note("kept %zu POSIX %s that may be in use: %zu %s could not be examined",
 		     r->unknown, PLURAL(r->unknown, "object", "objects"),
 		     shmkit_holders_unreadable(r->h),

@@ -176,7 +176,7 @@ static int query_maps(struct shmkit_holders *h, int fd, int pidfd, pid_t pid,
 	struct procmap_query_v1 q;
 	char name[PATH_MAX];
 	uint64_t addr = 0;
-	int rc = 0, same_ipc = -1, first = 1;
+	int rc = 0, same_ipc = -1;
 
 	for (;;) {
 		memset(&q, 0, sizeof(q));
@@ -188,11 +188,16 @@ static int query_maps(struct shmkit_holders *h, int fd, int pidfd, pid_t pid,
 		if (ioctl(fd, PROCMAP_QUERY_IOCTL, &q) < 0) {
 			if (errno == ENOENT)
 				return 1;
-			if (first && (errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP))
-				return 0;
-			return -errno;
+			if (errno == EACCES || errno == EPERM)
+				return -errno;
+			/*
+			 * Anything else (no such ioctl, or a process in the middle
+			 * of exec or exit, where the kernel has said ENOMEM): read
+			 * the maps text instead. What was found already is found
+			 * again there and merged by dedupe().
+			 */
+			return 0;
 		}
-		first = 0;
 		if (q.vma_end <= addr)
 			return 1;
 		addr = q.vma_end;
@@ -303,8 +308,9 @@ static int scan_fds(struct shmkit_holders *h, int pidfd, pid_t pid,
 		return -errno;
 	dir = fdopendir(fd);
 	if (!dir) {
+		rc = -errno;
 		close(fd);
-		return -ENOMEM;
+		return rc;
 	}
 	while (rc == 0 && (d = readdir(dir))) {
 		ssize_t len;
@@ -358,6 +364,11 @@ static void read_comm(int pidfd, char *comm, size_t len)
 	comm[strcspn(comm, "\n")] = '\0';
 }
 
+static int vanished(int rc)
+{
+	return rc == 0 || rc == -ENOENT || rc == -ESRCH;
+}
+
 static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 {
 	struct shmkit_holder x;
@@ -373,13 +384,14 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 	memset(&x, 0, sizeof(x));
 	x.pid = (pid_t)pid;
 	rc = scan_maps(h, pidfd, x.pid, &x);
-	rc2 = rc == -ENOMEM ? rc : scan_fds(h, pidfd, x.pid, &x);
-	if (rc == -ENOMEM || rc2 == -ENOMEM) {
-		close(pidfd);
-		return -ENOMEM;
-	}
-	/* Not permitted to look is not the same as holding nothing. */
-	if (rc == -EACCES || rc == -EPERM || rc2 == -EACCES || rc2 == -EPERM)
+	rc2 = scan_fds(h, pidfd, x.pid, &x);
+	/*
+	 * A process that exited holds nothing. Any other failure (not
+	 * permitted, a process caught in exec or exit, where the kernel has
+	 * answered ENOMEM, or our own allocation failing) is not the same as
+	 * holding nothing: the process counts as one that could not be seen.
+	 */
+	if (!vanished(rc) || !vanished(rc2))
 		h->unreadable++;
 	if (h->n > before) {
 		read_comm(pidfd, h->v[before].comm, sizeof(h->v[before].comm));
