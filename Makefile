@@ -99,7 +99,7 @@ test-progs: $(BINS) $(HELPERS) $(UNITS)
 # Debian packages for building and testing; apt runs only when one is missing.
 DEPS := build-essential pkg-config libpopt-dev libcap-dev libsmartcols-dev \
 	bats bats-support bats-assert mandoc python3 util-linux procps jq shellcheck \
-	clang libclang-rt-14-dev clang-tidy cppcheck valgrind
+	clang libclang-rt-14-dev clang-tidy cppcheck valgrind strace
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \

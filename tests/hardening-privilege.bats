@@ -179,3 +179,73 @@ wait_open() {
 	run -0 find "$T/root/usr/bin" -type f ! -perm 0755
 	assert_output ''
 }
+
+# caps_dropped_first PROG EXPECTED ARGS...: run PROG ARGS as root under
+# strace; its first capset(2) must come before any syscall that touches a
+# segment or /dev/shm, keep exactly EXPECTED (space-separated CAP_ names,
+# sorted) effective and permitted, and leave nothing inheritable.
+caps_dropped_first() {
+	local prog=$1 want=$2 log=$T/strace.log first_cap first_act line eff prm
+	shift 2
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	# LeakSanitizer cannot run under ptrace (the sanitized suite)
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -qq -o "$log" -e trace=capset,shmget,shmat,shmctl,open,openat,unlink,unlinkat,statfs \
+		"$prog" "$@" </dev/null >/dev/null 2>&1 || true
+	first_cap=$(grep -n -m1 '^capset(' "$log" | cut -d: -f1)
+	first_act=$(grep -n -m1 -E '^(shmget|shmat|shmctl|unlink|unlinkat|statfs)\(|"/dev/shm' "$log" | cut -d: -f1)
+	[[ -n $first_cap ]] || {
+		echo "$prog never called capset(2)" >&2
+		cat "$log" >&2
+		return 1
+	}
+	if [[ -n $first_act ]] && ((first_act < first_cap)); then
+		echo "$prog acted before dropping capabilities:" >&2
+		sed -n "${first_act}p;${first_cap}p" "$log" >&2
+		return 1
+	fi
+	line=$(sed -n "${first_cap}p" "$log")
+	eff=$(sed -E 's/.*effective=([^,]*),.*/\1/' <<<"$line" | tr '|' '\n' | sed 's/^1<<//' | sort | paste -sd' ')
+	prm=$(sed -E 's/.*permitted=([^,]*),.*/\1/' <<<"$line" | tr '|' '\n' | sed 's/^1<<//' | sort | paste -sd' ')
+	assert_equal "$eff" "$want"
+	assert_equal "$prm" "$want"
+	[[ $line == *"inheritable=0}"* ]]
+}
+
+@test "least privilege: shmcreate drops to CAP_DAC_OVERRIDE, CAP_IPC_LOCK, CAP_IPC_OWNER before creating" {
+	require_root
+	caps_dropped_first shmcreate "CAP_DAC_OVERRIDE CAP_IPC_LOCK CAP_IPC_OWNER" "$SHM_NAME" 4K
+	[[ -f /dev/shm/${SHM_NAME#/} ]]
+}
+
+@test "least privilege: shmattach drops to CAP_DAC_OVERRIDE, CAP_IPC_LOCK, CAP_IPC_OWNER before attaching" {
+	require_root
+	mk_posix "$SHM_NAME" 4096
+	caps_dropped_first shmattach "CAP_DAC_OVERRIDE CAP_IPC_LOCK CAP_IPC_OWNER" -t 1 "$SHM_NAME"
+}
+
+@test "least privilege: shmread drops to CAP_DAC_OVERRIDE, CAP_IPC_OWNER, CAP_SYS_PTRACE before reading" {
+	require_root
+	mk_sysv "$SHM_KEY" 4096 >/dev/null
+	caps_dropped_first shmread "CAP_DAC_OVERRIDE CAP_IPC_OWNER CAP_SYS_PTRACE" "$SHM_KEY"
+}
+
+@test "least privilege: shmwrite drops to CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_IPC_OWNER, CAP_SYS_PTRACE before writing" {
+	require_root
+	mk_posix "$SHM_NAME" 4096
+	caps_dropped_first shmwrite "CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_IPC_OWNER CAP_SYS_PTRACE" "$SHM_NAME"
+}
+
+@test "least privilege: shmls drops to CAP_CHECKPOINT_RESTORE, CAP_DAC_READ_SEARCH, CAP_IPC_OWNER, CAP_SYS_PTRACE before listing" {
+	require_root
+	mk_posix "$SHM_NAME" 4096
+	mk_sysv "$SHM_KEY" 4096 >/dev/null
+	caps_dropped_first shmls "CAP_CHECKPOINT_RESTORE CAP_DAC_READ_SEARCH CAP_IPC_OWNER CAP_SYS_PTRACE" -p
+}
+
+@test "least privilege: shmrm drops to the six capabilities removal can need before removing" {
+	require_root
+	mk_posix "$SHM_NAME" 4096
+	caps_dropped_first shmrm "CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_IPC_OWNER CAP_SYS_ADMIN CAP_SYS_PTRACE" "$SHM_NAME"
+	[[ ! -e /dev/shm/${SHM_NAME#/} ]]
+}
