@@ -41,45 +41,10 @@ struct run {
 	int status;
 };
 
-/*
- * Names as shmls --raw prints them (libsmartcols' raw escaping): bytes
- * that are blank, control, non-ASCII or a backslash become \xNN.
- */
+/* Names as shmls --raw prints them: blanks, backslashes and what is not printable ASCII as \\xNN. */
 static void escape(const char *s, char *buf, size_t len)
 {
-	size_t o = 0;
-
-	for (; *s && o + 5 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c <= ' ' || c >= 0x7f || c == '\\')
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o] = '\0';
-}
-
-/* The reverse of escape(), in place. Returns -1 when a \x00 would cut it. */
-static int unescape(char *s)
-{
-	char *r = s, *w = s;
-
-	while (*r) {
-		if (r[0] == '\\' && r[1] == 'x' && isxdigit((unsigned char)r[2]) &&
-		    isxdigit((unsigned char)r[3])) {
-			char hex[3] = { r[2], r[3], '\0' };
-
-			*w = (char)strtoul(hex, NULL, 16);
-			if (*w++ == '\0')
-				return -1;
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return 0;
+	shmkit_format_escape(s, SHMKIT_ESC_BLANK, buf, len);
 }
 
 static void ref_text(const struct shmkit_info *info, char *buf, size_t len)
@@ -223,17 +188,8 @@ static void report_selected(const struct shmkit_info *info, int rc,
 static int cmp_ref(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	const struct shmkit_ref *p = &x->ref, *q = &y->ref;
-	int c = 0;
+	int c = shmkit_ref_cmp(&x->ref, &y->ref);
 
-	if (p->kind != q->kind || p->by != q->by)
-		c = p->kind != q->kind ? (int)p->kind - (int)q->kind : (int)p->by - (int)q->by;
-	else if (p->by == SHMKIT_BY_NAME)
-		c = strcmp(p->name, q->name);
-	else if (p->by == SHMKIT_BY_ID)
-		c = (p->id > q->id) - (p->id < q->id);
-	else
-		c = (p->key > q->key) - (p->key < q->key);
 	if (c)
 		return c;
 	return (x->seq > y->seq) - (x->seq < y->seq);
@@ -265,7 +221,7 @@ static void add_item(struct item **v, size_t *n, char *text, size_t line)
 	it->text = text;
 	it->owned = line > 0;
 	it->seq = (*n)++;
-	rc = line ? (unescape(dec) < 0 ? -EINVAL : 0) : 0;
+	rc = line ? shmkit_ref_unescape(dec) : 0;
 	if (rc == 0)
 		rc = shmkit_ref_parse(line ? dec : text, 0, &it->ref);
 	free(dec);
@@ -315,14 +271,11 @@ static void read_stdin(struct item **v, size_t *n)
 	}
 }
 
-static unsigned long parse_number(const char *text, const char *what, unsigned long max)
+static uint32_t parse_number(const char *text, const char *what, uint32_t max)
 {
-	unsigned long v;
-	char *end;
+	uint32_t v;
 
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (!isdigit((unsigned char)text[0]) || *end || errno || v > max)
+	if (shmkit_parse_id(text, max, &v) < 0)
 		usage_error("invalid %s '%s'", what, text);
 	return v;
 }

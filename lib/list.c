@@ -149,6 +149,8 @@ void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
 	t->bytes += info->size;
 	t->rss += info->rss;
 	t->swap += info->swap;
+	if (info->size > t->largest)
+		t->largest = info->size;
 	if (orphan == 1) {
 		t->orphans++;
 		t->orphan_bytes += info->size;

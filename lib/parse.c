@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* parse.c: strict parsers for what users type: references, sizes, modes, durations. */
+/* parse.c: strict parsers for what users type: references, sizes, modes, durations, ids. */
 #include <sys/ipc.h>
 #include <sys/types.h>
 #include <errno.h>
@@ -288,4 +288,50 @@ int shmkit_parse_duration(const char *text, uint64_t *out)
 		return -ERANGE;
 	*out = v * mult;
 	return 0;
+}
+
+int shmkit_parse_id(const char *text, uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+	int rc;
+
+	if (!text)
+		return -EINVAL;
+	rc = shmkit__parse_u64(text, 10, max, &v);
+	if (rc < 0)
+		return rc;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int shmkit_ref_unescape(char *text)
+{
+	char *r = text, *w = text;
+
+	while (*r) {
+		if (r[0] == '\\' && r[1] == 'x' && digit_value(r[2]) < 16 &&
+		    digit_value(r[3]) < 16) {
+			*w = (char)(digit_value(r[2]) * 16 + digit_value(r[3]));
+			if (*w++ == '\0')
+				return -EINVAL;
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return 0;
+}
+
+int shmkit_ref_cmp(const struct shmkit_ref *a, const struct shmkit_ref *b)
+{
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	if (a->by != b->by)
+		return (int)a->by - (int)b->by;
+	if (a->by == SHMKIT_BY_NAME)
+		return strcmp(a->name, b->name);
+	if (a->by == SHMKIT_BY_ID)
+		return (a->id > b->id) - (a->id < b->id);
+	return (a->key > b->key) - (a->key < b->key);
 }

@@ -102,6 +102,19 @@ int shmkit_ref_parse(const char *text, unsigned flags, struct shmkit_ref *out);
  */
 int shmkit_ref_format(const struct shmkit_ref *ref, char *buf, size_t len);
 
+/*
+ * shmkit_ref_cmp:
+ * @a, @b: two parsed references
+ *
+ * Orders by kind, then by how they name the segment, then by name, id or
+ * key, so that equal references sort next to each other. References that
+ * compare equal name the same segment; unequal ones may still do (a key
+ * and the id of the same segment).
+ *
+ * Returns: less than, equal to or greater than 0, as for qsort(3).
+ */
+int shmkit_ref_cmp(const struct shmkit_ref *a, const struct shmkit_ref *b);
+
 /* --------------------------------------------------------------- parse */
 
 /* Flags for shmkit_parse_size(). */
@@ -140,6 +153,31 @@ int shmkit_parse_mode(const char *text, mode_t *out);
  * unit; -ERANGE on overflow.
  */
 int shmkit_parse_duration(const char *text, uint64_t *out);
+
+/*
+ * shmkit_parse_id:
+ * @text: a decimal number (a uid, gid or PID): digits only, no sign,
+ *	prefix or space; leading zeros are allowed and stay decimal
+ * @max: the largest value to accept
+ * @out: the number
+ *
+ * Returns: 0; -EINVAL for an empty string, a sign or junk; -ERANGE above
+ * @max.
+ */
+int shmkit_parse_id(const char *text, uint32_t max, uint32_t *out);
+
+/*
+ * shmkit_ref_unescape:
+ * @text: a reference as shmls --raw prints it (shmkit_format_escape()
+ *	with SHMKIT_ESC_BLANK): each \xNN, two hex digits, stands for that byte
+ *
+ * Decodes @text in place; a backslash not followed by x and two hex digits
+ * stays as it is. Then shmkit_ref_parse() can read it.
+ *
+ * Returns: 0; -EINVAL when a \x00 would cut the text short (@text is then
+ * partly decoded).
+ */
+int shmkit_ref_unescape(char *text);
 
 /* ----------------------------------------------------------- snapshots */
 
@@ -870,6 +908,7 @@ struct shmkit_totals {
 	uint64_t count, bytes, rss, swap;
 	uint64_t orphans, orphan_bytes;	/* known orphans */
 	uint64_t unknown;	/* segments whose orphan state cannot be told */
+	uint64_t largest;	/* bytes of the largest one */
 };
 
 /*
@@ -880,6 +919,271 @@ struct shmkit_totals {
  */
 void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
 		       const struct shmkit_holders *h);
+
+/* struct shmkit_usage: one resource, what is used of it and its limit. */
+struct shmkit_usage {
+	const char *resource;	/* "SHMMNI", "SYSV-BYTES": static */
+	const char *description;	/* "SysV segments": static */
+	int bytes;		/* @used and @limit are bytes (else counts) */
+	int have_used, have_limit;	/* which of the two is known */
+	uint64_t used, limit;
+};
+
+/* The most rows shmkit_usage_rows() writes. */
+#define SHMKIT_USAGE_MAX 16
+
+/*
+ * shmkit_usage_rows:
+ * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
+ * @l: the limits (shmkit_limits_read())
+ * @sysv, @posix: the totals of the segments listed, per kind
+ * @out: room for SHMKIT_USAGE_MAX rows: each limit next to what uses it
+ *	(SHMMNI, SHMALL, SHMMAX, SHM_RMID_FORCED, the /dev/shm filesystem),
+ *	then the totals (SYSV-SEGMENTS ... POSIX-ORPHANED)
+ *
+ * Returns: how many rows were written.
+ */
+size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
+			 const struct shmkit_totals *sysv, const struct shmkit_totals *posix,
+			 struct shmkit_usage *out);
+
+/* -------------------------------------------------------------- format */
+
+/* Time styles for shmkit_format_time(). */
+enum shmkit_time_style {
+	SHMKIT_TIME_SHORT = 1,	/* 2024-05-01 14:03 */
+	SHMKIT_TIME_FULL,	/* Wed May  1 14:03:07 2024 */
+	SHMKIT_TIME_ISO,	/* 2024-05-01T14:03:07+0200 */
+};
+
+/*
+ * shmkit_format_size:
+ * @bytes: a size
+ * @buf, @len: where to write it in 1024-based units with at most one
+ *	rounded decimal: "512B", "4K", "1.5M"
+ *
+ * Returns: the length written; -ENOBUFS when @len is too small.
+ */
+int shmkit_format_size(uint64_t bytes, char *buf, size_t len);
+
+/*
+ * shmkit_format_perms:
+ * @mode: permission bits
+ * @buf, @len: where to write the nine of them as ls(1) does: "rw-r-----"
+ *
+ * Returns: 9; -ENOBUFS when @len is below 10.
+ */
+int shmkit_format_perms(mode_t mode, char *buf, size_t len);
+
+/*
+ * shmkit_format_time:
+ * @t: seconds since the epoch; 0 or less means it never happened
+ * @style: SHMKIT_TIME_SHORT, SHMKIT_TIME_FULL or SHMKIT_TIME_ISO, in
+ *	local time
+ * @buf, @len: where to write it
+ *
+ * Returns: the length written; 0 when @t never happened (or is beyond
+ * what localtime_r(3) can convert), so nothing was written; -ENOBUFS.
+ */
+int shmkit_format_time(int64_t t, enum shmkit_time_style style, char *buf, size_t len);
+
+/*
+ * shmkit_format_age:
+ * @seconds: a duration
+ * @buf, @len: where to write it in one rounded-down unit: "90s", "15m",
+ *	"30h", "7d" (seconds below 2 minutes, minutes below 2 hours, hours
+ *	below 2 days)
+ *
+ * Returns: the length written; -ENOBUFS when @len is too small.
+ */
+int shmkit_format_age(uint64_t seconds, char *buf, size_t len);
+
+/* Flags for shmkit_format_escape(). */
+#define SHMKIT_ESC_BLANK 0x1	/* also space and backslash (libsmartcols' raw output) */
+#define SHMKIT_ESC_UTF8  0x2	/* only bytes that are not valid UTF-8 (JSON) */
+
+/*
+ * shmkit_format_escape:
+ * @s: a name as the kernel or a process gave it: any bytes but NUL
+ * @flags: 0 (control bytes and bytes above 0x7e), SHMKIT_ESC_BLANK or
+ *	SHMKIT_ESC_UTF8
+ * @buf, @len: where to write @s with each such byte as the four
+ *	characters \xHH, so a hostile name cannot break a line, a
+ *	field or a JSON document; shmkit_ref_unescape() reverses it
+ *
+ * Output that does not fit is cut before the first character or escape
+ * that would leave fewer than 5 bytes free; it is always NUL-terminated
+ * when @len > 0.
+ *
+ * Returns: the length written.
+ */
+size_t shmkit_format_escape(const char *s, unsigned flags, char *buf, size_t len);
+
+/* ------------------------------------------------------------- columns */
+
+/* The columns shmls can show, in the order --list-columns prints them. */
+enum shmkit_col {
+	SHMKIT_COL_REF, SHMKIT_COL_KIND, SHMKIT_COL_KEY, SHMKIT_COL_ID,
+	SHMKIT_COL_NAME, SHMKIT_COL_OWNER, SHMKIT_COL_PERMS, SHMKIT_COL_SIZE,
+	SHMKIT_COL_NATTCH, SHMKIT_COL_STATUS, SHMKIT_COL_CTIME, SHMKIT_COL_ATIME,
+	SHMKIT_COL_DTIME, SHMKIT_COL_MTIME, SHMKIT_COL_CPID, SHMKIT_COL_LPID,
+	SHMKIT_COL_COMMAND, SHMKIT_COL_CUID, SHMKIT_COL_CUSER, SHMKIT_COL_CGID,
+	SHMKIT_COL_CGROUP, SHMKIT_COL_UID, SHMKIT_COL_USER, SHMKIT_COL_GID,
+	SHMKIT_COL_GROUP, SHMKIT_COL_RSS, SHMKIT_COL_SWAP, SHMKIT_COL_HOLDERS,
+	SHMKIT_COL_PIDS, SHMKIT_COL_AGE, SHMKIT_COL_ORPHAN,
+	SHMKIT_COL_COUNT
+};
+
+/* Bits of shmkit_column.flags. */
+#define SHMKIT_COLF_RIGHT      0x01	/* right-aligned */
+#define SHMKIT_COLF_TRUNC      0x02	/* may be cut to fit a terminal */
+#define SHMKIT_COLF_NOEXTREMES 0x04	/* unusually long cells do not widen it */
+#define SHMKIT_COLF_NUMBER     0x08	/* a number (in JSON and for sorting) */
+#define SHMKIT_COLF_BOOL       0x10	/* a boolean in JSON, null when unknown */
+#define SHMKIT_COLF_HOLDERS    0x20	/* needs a holder snapshot */
+#define SHMKIT_COLF_CMDLINE    0x40	/* reads /proc/CPID/cmdline */
+
+/* struct shmkit_column: how one column is named, labelled and shown. */
+struct shmkit_column {
+	const char *name;	/* "SIZE": heading, -o and --sort name */
+	const char *label;	/* "Size": for "Label: value" output */
+	const char *help;	/* one line for --list-columns */
+	unsigned width;		/* width hint for tables */
+	unsigned flags;		/* SHMKIT_COLF_* */
+};
+
+/*
+ * shmkit_column_get:
+ * @col: an enum shmkit_col value
+ *
+ * Returns: the column's description, static and constant; NULL when @col
+ * is out of range.
+ */
+const struct shmkit_column *shmkit_column_get(int col);
+
+/*
+ * shmkit_column_find:
+ * @name, @len: a column name (not NUL-terminated), in any case
+ *
+ * Returns: its enum shmkit_col value; -ENOENT when there is none.
+ */
+int shmkit_column_find(const char *name, size_t len);
+
+/* struct shmkit_cols: a list of columns, each at most once. Plain data. */
+struct shmkit_cols {
+	int v[SHMKIT_COL_COUNT];
+	size_t n;
+};
+
+/*
+ * shmkit_cols_add:
+ * @set: the list
+ * @col: an enum shmkit_col value; nothing happens when already there
+ */
+void shmkit_cols_add(struct shmkit_cols *set, int col);
+
+/*
+ * shmkit_cols_parse:
+ * @list: column names separated by commas (empty items are skipped, a
+ *	repeated one counts once); a leading '+' appends them to @set,
+ *	otherwise they replace it
+ * @set: the list to change
+ * @bad: on -ENOENT, the offset in @list of the unknown name, which runs
+ *	to the next comma or the end
+ *
+ * Returns: 0; -ENOENT for an unknown name; -EINVAL when no column would
+ * be left. On failure @set is untouched.
+ */
+int shmkit_cols_parse(const char *list, struct shmkit_cols *set, size_t *bad);
+
+/* A cache of user and group names: see shmkit_names_new(). */
+struct shmkit_names;
+
+/*
+ * shmkit_names_new:
+ * @out: an empty cache of the last few uid and gid lookups (glibc reads
+ *	/etc/passwd again for each one), for shmkit_cell_opts.names
+ *
+ * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_names_free().
+ */
+int shmkit_names_new(struct shmkit_names **out);
+
+/*
+ * shmkit_names_free:
+ * @names: a cache, or NULL
+ *
+ * Frees it; preserves errno.
+ */
+void shmkit_names_free(struct shmkit_names *names);
+
+/*
+ * struct shmkit_row: one segment and what a holder snapshot says about it.
+ * Plain data; @holders points into the snapshot and lives as long as it.
+ */
+struct shmkit_row {
+	struct shmkit_info info;
+	const struct shmkit_holder *holders;	/* sorted by pid */
+	size_t nholders;
+	int incomplete;	/* not every process could be examined for it */
+	int orphan;	/* as shmkit_info_orphan() returns */
+};
+
+/*
+ * shmkit_row_holders:
+ * @row: a row whose @info is set and the rest zero
+ * @h: a holder snapshot, or NULL (then only @orphan is set)
+ *
+ * Fills in @holders, @nholders, @incomplete and @orphan.
+ */
+void shmkit_row_holders(struct shmkit_row *row, const struct shmkit_holders *h);
+
+/* Bits of shmkit_cell_opts.flags. */
+#define SHMKIT_CELL_EXACT 0x1	/* sizes and ages as plain numbers */
+#define SHMKIT_CELL_JSON  0x2	/* unknown holder counts and orphan states
+				   stay empty (null) instead of "3+" and "?" */
+
+/* struct shmkit_cell_opts: how shmkit_cell_format() writes a cell. */
+struct shmkit_cell_opts {
+	unsigned flags;			/* SHMKIT_CELL_* */
+	enum shmkit_time_style time;
+	int64_t now;			/* for AGE */
+	int procfd;			/* /proc for COMMAND, or -1 */
+	const struct shmkit_holders *h;	/* NULL: holder columns stay empty */
+	struct shmkit_names *names;	/* a name cache, or NULL for none */
+};
+
+/*
+ * shmkit_cell_format:
+ * @o: how to write it
+ * @row: the segment
+ * @col: an enum shmkit_col value
+ * @buf, @len: where to write the cell's text (cut to fit, NUL-terminated)
+ *
+ * Names are written as they are: escape them for the output at hand
+ * (shmkit_format_escape()).
+ *
+ * Returns: 1 when @buf holds the text; 0 when the segment has no such
+ * field (a SysV key for a POSIX object, the holders without a snapshot),
+ * so that it stays empty, or null in JSON, rather than a fake 0.
+ */
+int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row *row,
+		       int col, char *buf, size_t len);
+
+/*
+ * shmkit_row_cmp:
+ * @o: as for shmkit_cell_format(); the comparison uses exact numbers and
+ *	ISO times whatever @o says
+ * @col: the column to sort by, or -1 for the listing order (SysV by id,
+ *	then POSIX by name)
+ * @a, @b: two rows
+ *
+ * Numbers compare as numbers, other text bytewise, REF by kind then id or
+ * name; empty cells come last.
+ *
+ * Returns: less than, equal to or greater than 0, as for qsort(3).
+ */
+int shmkit_row_cmp(const struct shmkit_cell_opts *o, int col, const struct shmkit_row *a,
+		   const struct shmkit_row *b);
 
 /* ---------------------------------------------------------- namespaces */
 

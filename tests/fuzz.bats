@@ -55,6 +55,10 @@ fuzz_briefly() {
 	fuzz_briefly maps_line
 }
 
+@test "fuzz: shmls column lists (shmkit_cols_parse)" {
+	fuzz_briefly columns
+}
+
 @test "fuzz: every fuzz/fuzz_*.c target has a test here and a seed corpus" {
 	local f name missing=()
 	for f in "$SHMKIT_ROOT"/fuzz/fuzz_*.c; do

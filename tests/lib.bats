@@ -10,7 +10,7 @@ else
 	HELPERS=$BATS_TEST_DIRNAME/../${BUILD:-build}/tests
 fi
 
-UNITS=(caps filter parse procfs seg)
+UNITS=(caps filter format parse procfs seg)
 
 # run_unit NAME: run unit-NAME from the build folder and judge its exit status.
 run_unit() {
@@ -43,6 +43,10 @@ run_unit() {
 
 @test "unit-filter: segment age, orphans and filters for shmls and shmrm" {
 	run_unit filter
+}
+
+@test "unit-format: sizes, perms, times, ages, escaping, ids, column lists and cells" {
+	run_unit format
 }
 
 @test "unit-parse: references, sizes, modes, durations and messages as shmkit.h documents them" {

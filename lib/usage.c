@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* usage.c: each shared-memory limit next to what uses it, and the totals of a listing. */
+#include <sys/types.h>
+#include "internal.h"
+
+static void row(struct shmkit_usage *out, size_t *n, const char *res, const char *desc,
+		int bytes, int have_used, uint64_t used, int have_limit, uint64_t limit)
+{
+	struct shmkit_usage *u = &out[(*n)++];
+
+	u->resource = res;
+	u->description = desc;
+	u->bytes = bytes;
+	u->have_used = have_used;
+	u->used = used;
+	u->have_limit = have_limit;
+	u->limit = limit;
+}
+
+size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
+			 const struct shmkit_totals *sysv, const struct shmkit_totals *posix,
+			 struct shmkit_usage *out)
+{
+	int fs = !!(l->have & SHMKIT_LIM_SHMFS), ipc = !!(l->have & SHMKIT_LIM_SYSV);
+	size_t n = 0;
+
+	if (kinds & SHMKIT_LIST_SYSV) {
+		row(out, &n, "SHMMNI", "SysV segments", 0, ipc, l->sysv_ids,
+		    !!(l->have & SHMKIT_LIM_SHMMNI), l->shmmni);
+		row(out, &n, "SHMALL", "SysV pages in all segments", 0, ipc, l->sysv_pages,
+		    !!(l->have & SHMKIT_LIM_SHMALL), l->shmall);
+		row(out, &n, "SHMMAX", "largest SysV segment", 1, sysv->count > 0, sysv->largest,
+		    !!(l->have & SHMKIT_LIM_SHMMAX), l->shmmax);
+		row(out, &n, "SHM_RMID_FORCED", "remove SysV segments at last detach", 0, 0, 0,
+		    !!(l->have & SHMKIT_LIM_RMID), l->rmid_forced);
+		row(out, &n, "SYSV-SEGMENTS", "SysV segments listed", 0, 1, sysv->count, 0, 0);
+		row(out, &n, "SYSV-BYTES", "size of SysV segments", 1, 1, sysv->bytes, 0, 0);
+		row(out, &n, "SYSV-RSS", "resident SysV memory", 1, 1, sysv->rss, 0, 0);
+		row(out, &n, "SYSV-SWAP", "swapped SysV memory", 1, 1, sysv->swap, 0, 0);
+		row(out, &n, "SYSV-ORPHANED", "size of SysV orphans", 1, 1, sysv->orphan_bytes,
+		    0, 0);
+	}
+	if (kinds & SHMKIT_LIST_POSIX) {
+		row(out, &n, "SHMFS-SIZE", "/dev/shm filesystem", 1, fs, l->shmfs_used, fs,
+		    l->shmfs_size);
+		row(out, &n, "SHMFS-INODES", "/dev/shm files", 0, fs,
+		    l->shmfs_files - l->shmfs_ffree, fs && l->shmfs_files, l->shmfs_files);
+		row(out, &n, "POSIX-OBJECTS", "POSIX objects listed", 0, 1, posix->count, 0, 0);
+		row(out, &n, "POSIX-BYTES", "size of POSIX objects", 1, 1, posix->bytes, 0, 0);
+		row(out, &n, "POSIX-RSS", "resident POSIX memory", 1, 1, posix->rss, 0, 0);
+		row(out, &n, "POSIX-ORPHANED", "size of POSIX orphans", 1, !posix->unknown,
+		    posix->orphan_bytes, 0, 0);
+	}
+	return n;
+}
