@@ -12,6 +12,9 @@ set -u
 
 SIZE=${BENCH_DATA_SIZE:-1G}
 RUNS=${BENCH_RUNS:-3}
+# BENCH_DATA_ONLY="1 3 mem": only those figures (1 to 5) and the memory part.
+ONLY=${BENCH_DATA_ONLY:-1 2 3 4 5 mem}
+want() { [[ " $ONLY " == *" $1 "* ]]; }
 bytes=$(numfmt --from=iec "$SIZE")
 work=$(mktemp -d "${TMPDIR:-/tmp}/shmkit-bench.XXXXXX")
 trap 'umount "$work/files" 2>/dev/null; rm -rf "$work"; ipcrm --all=shm 2>/dev/null' EXIT
@@ -75,30 +78,41 @@ sysv_fresh() {
 
 echo "   data: $SIZE ($bytes bytes), best of $RUNS; time ratios, so <= 0.5 means 2x the throughput"
 
-ours=$(timed 'rm -f /dev/shm/x' 'shmwrite -c /x < "$F"')
-peer=$(timed 'rm -f /dev/shm/x' 'cat "$F" > /dev/shm/x')
-ratio "POSIX: shmwrite -c /x < file  vs  cat file > /dev/shm/x" "$ours" "$peer" "<=1.0"
+if want 1; then
+	ours=$(timed 'rm -f /dev/shm/x' 'shmwrite -c /x < "$F"')
+	peer=$(timed 'rm -f /dev/shm/x' 'cat "$F" > /dev/shm/x')
+	ratio "POSIX: shmwrite -c /x < file  vs  cat file > /dev/shm/x" "$ours" "$peer" "<=1.0"
+fi
 
-ours=$(timed sysv_fresh 'shmwrite 0x5eed < "$F"')
-peer=$(timed sysv_fresh '"$work/peer" r "$(cat "$work/id")" < "$F"')
-ratio "SysV: shmwrite KEY < file  vs  read() into a fresh shmat" "$ours" "$peer" "<=0.77"
+if want 2; then
+	ours=$(timed sysv_fresh 'shmwrite 0x5eed < "$F"')
+	peer=$(timed sysv_fresh '"$work/peer" r "$(cat "$work/id")" < "$F"')
+	ratio "SysV: shmwrite KEY < file  vs  read() into a fresh shmat" "$ours" "$peer" "<=0.77"
+fi
 
 cp "$F" /dev/shm/x
-ours=$(timed : 'shmread /x | cat > /dev/null')
-peer=$(timed : 'cat /dev/shm/x | cat > /dev/null')
-ratio "POSIX: shmread /x | cat  vs  cat /dev/shm/x | cat" "$ours" "$peer" "<=0.5"
+if want 3; then
+	ours=$(timed : 'shmread /x | cat > /dev/null')
+	peer=$(timed : 'cat /dev/shm/x | cat > /dev/null')
+	ratio "POSIX: shmread /x | cat  vs  cat /dev/shm/x | cat" "$ours" "$peer" "<=0.5"
+fi
 
-sysv_fresh
-shmwrite 0x5eed "$F"
-ours=$(timed : 'shmread 0x5eed | cat > /dev/null')
-peer=$(timed : '"$work/peer" w "$(cat "$work/id")" | cat > /dev/null')
-ratio "SysV: shmread KEY | cat  vs  write() from a fresh shmat | cat" "$ours" "$peer" "<=0.5"
+if want 4; then
+	sysv_fresh
+	shmwrite 0x5eed "$F"
+	ours=$(timed : 'shmread 0x5eed | cat > /dev/null')
+	peer=$(timed : '"$work/peer" w "$(cat "$work/id")" | cat > /dev/null')
+	ratio "SysV: shmread KEY | cat  vs  write() from a fresh shmat | cat" "$ours" "$peer" "<=0.5"
+fi
 
-ours=$(timed 'rm -f "$work/files/out"' 'shmread /x > "$work/files/out"')
-peer=$(timed 'rm -f "$work/files/out"' 'cat /dev/shm/x > "$work/files/out"')
-ratio "POSIX: shmread /x > file  vs  cat /dev/shm/x > file" "$ours" "$peer" "<=1.0"
+if want 5; then
+	ours=$(timed 'rm -f "$work/files/out"' 'shmread /x > "$work/files/out"')
+	peer=$(timed 'rm -f "$work/files/out"' 'cat /dev/shm/x > "$work/files/out"')
+	ratio "POSIX: shmread /x > file  vs  cat /dev/shm/x > file" "$ours" "$peer" "<=1.0"
+fi
 rm -f "$work/files/out" /dev/shm/x
 ipcrm --all=shm
+want mem || exit 0
 
 # Memory: peak RSS (VmHWM after exec, counts the segment's pages it maps) and the peak
 # of private memory, Anonymous in smaps_rollup (heap, stack, buffers: what

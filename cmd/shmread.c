@@ -88,8 +88,13 @@ static int until_nul(struct shmkit_seg *seg, size_t offset, size_t *length)
 
 int main(int argc, const char **argv)
 {
-	/* CAP_SYS_PTRACE: /proc/PID/fdinfo, to name who holds the lock. */
-	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE };
+	/*
+	 * CAP_SYS_PTRACE: /proc/PID/fdinfo, to name who holds the lock.
+	 * CAP_CHECKPOINT_RESTORE: /proc/self/map_files, to splice a SysV
+	 * segment from an fd (it grants nothing that CAP_SYS_PTRACE does not).
+	 */
+	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE,
+				    CAP_CHECKPOINT_RESTORE };
 	char *offset_text = NULL, *length_text = NULL, *wait_text = NULL, comm[64] = "?";
 	int string = 0, hex = 0, nolock = 0, rc, status = EXIT_FAILED;
 	struct poptOption table[] = {

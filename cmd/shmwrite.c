@@ -67,9 +67,14 @@ static void explain(const char *text, const struct shmkit_ref *ref, int rc,
 
 int main(int argc, const char **argv)
 {
-	/* CAP_SYS_PTRACE: /proc/PID/fdinfo, to name who holds the lock. */
+	/*
+	 * CAP_SYS_PTRACE: /proc/PID/fdinfo, to name who holds the lock.
+	 * CAP_CHECKPOINT_RESTORE: /proc/self/map_files, to write a SysV
+	 * segment through an fd (twice as fast; it grants nothing that
+	 * CAP_SYS_PTRACE does not).
+	 */
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
-				    CAP_SYS_PTRACE };
+				    CAP_SYS_PTRACE, CAP_CHECKPOINT_RESTORE };
 	char *offset_text = NULL, *size_text = NULL, *mode_text = NULL, *wait_text = NULL;
 	int string = 0, create = 0, grow = 0, nolock = 0, verbose = 0;
 	int fd = STDIN_FILENO, rc, status = EXIT_FAILED;

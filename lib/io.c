@@ -5,11 +5,13 @@
 #include <sys/sendfile.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -72,13 +74,23 @@ int shmkit_seg_read_fd(struct shmkit_seg *seg, int fd, size_t offset,
 #define CHUNK	((size_t)1 << 20)	/* per splice, and the pipe size we ask for */
 #define BUFSZ	((size_t)256 << 10)	/* bounce buffer when nothing better works */
 
-/* Grow a pipe to 1 MiB: with the default 64 KiB it caps copies near 1 GB/s. */
+/*
+ * Grow a pipe to 1 MiB: with the default 64 KiB it caps copies near
+ * 1 GB/s. Without CAP_SYS_RESOURCE the most is fs.pipe-max-size.
+ */
 static void widen_pipe(int fd)
 {
-	int cur = fcntl(fd, F_GETPIPE_SZ);
+	int cur = fcntl(fd, F_GETPIPE_SZ), max = 0;
+	FILE *f;
 
-	if (cur >= 0 && (size_t)cur < CHUNK)
-		(void)fcntl(fd, F_SETPIPE_SZ, (int)CHUNK);
+	if (cur < 0 || (size_t)cur >= CHUNK || fcntl(fd, F_SETPIPE_SZ, (int)CHUNK) >= 0)
+		return;
+	f = fopen("/proc/sys/fs/pipe-max-size", "re");
+	if (f) {
+		if (fscanf(f, "%d", &max) == 1 && max > cur)
+			(void)fcntl(fd, F_SETPIPE_SZ, max);
+		fclose(f);
+	}
 }
 
 /* Waits until @fd can take (@events POLLOUT) or give (POLLIN) data. */
@@ -152,9 +164,43 @@ ssize_t shmkit_seg_pread(struct shmkit_seg *seg, void *buf, size_t len,
 	return (ssize_t)done;
 }
 
-/* POSIX: through the fd, which returns short where a mapping would SIGBUS. */
-static int copy_out_posix(struct shmkit_seg *seg, int fd, mode_t type,
-			  size_t offset, size_t length, size_t *done)
+/*
+ * A SysV segment has no fd, but the /proc/self/map_files entry of its
+ * mapping opens the shmem file behind it (as CRIU does; it needs
+ * CAP_CHECKPOINT_RESTORE). Writing through that fd, after fallocate,
+ * costs about half of faulting the pages in through the mapping, and
+ * splicing from it skips the page tables vmsplice would fill. The fd
+ * (read-only for a read-only mapping), or -1 when it cannot be had: no
+ * capability, or a hugetlb segment.
+ */
+static int sysv_fd(const struct shmkit_seg *seg)
+{
+	size_t pg = (size_t)getpagesize();
+	uintptr_t start = (uintptr_t)seg->addr;
+	char path[64];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)start,
+		 (unsigned long)(start + (seg->size + pg - 1) / pg * pg));
+	fd = open(path, (seg->map_rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* The shm file's inode number is the shmid (DESIGN.md 4). */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != (ino_t)seg->ref.id ||
+	    (uint64_t)st.st_size < seg->size || (size_t)st.st_blksize != pg) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * POSIX: through the fd @src, which returns short where a mapping would
+ * SIGBUS. SysV too, when sysv_fd() gives one.
+ */
+static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
+		       size_t offset, size_t length, size_t *done)
 {
 	off_t pos = (off_t)offset;
 	int how = S_ISFIFO(type) ? 'p' : S_ISREG(type) ? 'f' : 'b';
@@ -166,9 +212,9 @@ static int copy_out_posix(struct shmkit_seg *seg, int fd, mode_t type,
 		size_t want = length - *done;
 
 		if (how == 'p') {
-			n = splice(seg->fd, &pos, fd, NULL, want < CHUNK ? want : CHUNK, 0);
+			n = splice(src, &pos, fd, NULL, want < CHUNK ? want : CHUNK, 0);
 		} else if (how == 'f') {
-			n = sendfile(fd, seg->fd, &pos, want < (1u << 30) ? want : (1u << 30));
+			n = sendfile(fd, src, &pos, want < (1u << 30) ? want : (1u << 30));
 		} else {
 			if (!buf && !(buf = malloc(BUFSZ))) {
 				rc = -ENOMEM;
@@ -262,7 +308,7 @@ int shmkit_seg_copy_out(struct shmkit_seg *seg, int fd, size_t offset,
 {
 	struct stat st;
 	size_t done = 0;
-	int rc;
+	int rc, src;
 
 	if (offset > seg->size || length > seg->size - offset)
 		return -EINVAL;
@@ -272,10 +318,14 @@ int shmkit_seg_copy_out(struct shmkit_seg *seg, int fd, size_t offset,
 		return -errno;
 	if (S_ISFIFO(st.st_mode))
 		widen_pipe(fd);
-	if (seg->ref.kind == SHMKIT_POSIX)
-		rc = copy_out_posix(seg, fd, st.st_mode, offset, length, &done);
-	else
+	if (seg->ref.kind == SHMKIT_POSIX) {
+		rc = copy_out_fd(seg, seg->fd, fd, st.st_mode, offset, length, &done);
+	} else if ((src = sysv_fd(seg)) >= 0) {
+		rc = copy_out_fd(seg, src, fd, st.st_mode, offset, length, &done);
+		close(src);
+	} else {
 		rc = copy_out_sysv(seg, fd, st.st_mode, offset, length, &done);
+	}
 	if (out)
 		*out = done;
 	return rc;
@@ -310,6 +360,47 @@ static int more_input(int fd)
 }
 
 /*
+ * 1 when every page of [@from, @to) of a POSIX object is in memory (in
+ * the page cache or fallocated), so writes there cannot fail for space;
+ * 0 when some may not be (swapped out counts as not), or on any doubt.
+ * Cheaper than fallocate over pages that are all there, which on tmpfs
+ * zero-fills the ones fallocated earlier but never written.
+ */
+static int allocated(int fd, size_t from, size_t to)
+{
+	size_t pg = (size_t)getpagesize(), start = from / pg * pg, len, at, n, i;
+	unsigned char vec[4096];
+	struct stat st;
+	int all = 1;
+	char *map;
+
+	if (to <= from)
+		return 1;
+	len = to - start;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_blocks * 512 < len)
+		return 0;
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, (off_t)start);
+	if (map == MAP_FAILED)
+		return 0;
+	for (at = 0; all && at < len; at += n * pg) {
+		n = (len - at + pg - 1) / pg;
+		if (n > sizeof(vec))
+			n = sizeof(vec);
+		if (mincore(map + at, n * pg < len - at ? n * pg : len - at, vec) < 0) {
+			all = 0;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (!(vec[i] & 1)) {
+				all = 0;
+				break;
+			}
+	}
+	munmap(map, len);
+	return all;
+}
+
+/*
  * The room from @from to @to of a POSIX object is allocated, so writes
  * there cannot fail for space. KEEP_SIZE reserves past the end without
  * making the object look longer than what was written.
@@ -331,16 +422,18 @@ static int reserve(int fd, size_t from, size_t to, int keep_size)
 
 struct wstate {
 	struct shmkit_seg *seg;
+	int out;			/* the fd to write through, or -1: the mapping */
 	int in;
 	mode_t in_type;
 	size_t offset, done, limit;	/* limit: most input bytes that fit */
 	int grow;			/* POSIX: may extend past the size */
+	int fresh;			/* POSIX: created by this call, removed on failure */
 	size_t reserved;		/* POSIX growth: reserved up to here */
 	char *buf;
 	int input_errno;
 };
 
-/* One step of input into a POSIX object at @pos; bytes moved, 0 at EOF. */
+/* One step of input through the segment's fd at @pos; bytes moved, 0 at EOF. */
 static ssize_t step_posix(struct wstate *w, size_t want)
 {
 	off_t pos = (off_t)(w->offset + w->done);
@@ -348,9 +441,9 @@ static ssize_t step_posix(struct wstate *w, size_t want)
 
 	for (;;) {
 		if (S_ISFIFO(w->in_type))
-			n = splice(w->in, NULL, w->seg->fd, &pos, want, SPLICE_F_MOVE);
-		else if (S_ISREG(w->in_type) && lseek(w->seg->fd, pos, SEEK_SET) >= 0)
-			n = sendfile(w->seg->fd, w->in, NULL, want);
+			n = splice(w->in, NULL, w->out, &pos, want, SPLICE_F_MOVE);
+		else if (S_ISREG(w->in_type) && lseek(w->out, pos, SEEK_SET) >= 0)
+			n = sendfile(w->out, w->in, NULL, want);
 		else
 			n = -2;
 		if (n >= 0)
@@ -372,7 +465,7 @@ static ssize_t step_posix(struct wstate *w, size_t want)
 			w->input_errno = (int)-n;
 			return n;
 		}
-		if (n > 0 && pwrite(w->seg->fd, w->buf, (size_t)n, pos) != n)
+		if (n > 0 && pwrite(w->out, w->buf, (size_t)n, pos) != n)
 			return errno ? -errno : -EIO;
 		return n;
 	}
@@ -392,14 +485,27 @@ static int copy_in(struct wstate *w)
 		if (posix) {
 			size_t end = w->offset + w->done + want;
 
-			/* Growing from a stream: reserve ahead, 4 MiB at a time. */
-			if (w->grow && end > w->reserved) {
+			/*
+			 * Growing from a stream: reserve ahead, 4 MiB at a time.
+			 * Not for an object of our own: bytes go in through the
+			 * fd, where a full tmpfs is ENOSPC (never SIGBUS), and a
+			 * failure removes the object.
+			 */
+			if (w->grow && !w->fresh && end > w->reserved) {
 				size_t to = end + (4u << 20);
 
-				rc = reserve(w->seg->fd, w->reserved, to, 1);
+				rc = reserve(w->out, w->reserved, to, 1);
 				if (rc < 0)
 					return rc;
 				w->reserved = to;
+			}
+			n = step_posix(w, want);
+		} else if (w->out >= 0) {
+			/* SysV from a stream: reserve as the bytes come. */
+			if (!S_ISREG(w->in_type)) {
+				rc = reserve(w->out, w->offset + w->done, w->offset + w->done + want, 0);
+				if (rc < 0)
+					return rc;
 			}
 			n = step_posix(w, want);
 		} else {
@@ -462,7 +568,7 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 		    struct shmkit_write_result *out)
 {
 	int nul = (opts->flags & SHMKIT_WRITE_NUL) != 0, posix, rc;
-	struct wstate w = { .in = fd };
+	struct wstate w = { .in = fd, .out = -1 };
 	uint64_t need = UINT64_MAX, len = UINT64_MAX;
 	struct shmkit_seg *seg = NULL;
 	size_t size, old;
@@ -506,6 +612,7 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 	}
 	size = old = seg->size;
 	w.grow = posix && (out->created || (opts->flags & SHMKIT_WRITE_GROW));
+	w.fresh = posix && out->created;
 	out->size = size;
 	if (opts->offset > size && !w.grow) {
 		rc = -SHMKIT_EPASTEND;
@@ -522,30 +629,67 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 			rc = -EFBIG;
 			goto fail;
 		}
-		if (posix) {
-			rc = reserve(seg->fd, w.grow ? (old < opts->offset ? old : opts->offset) :
-				     opts->offset, (size_t)need, 0);
+		if (posix && out->created) {
+			/*
+			 * Our own new object, written through its fd: a full
+			 * tmpfs fails a write with ENOSPC and the object is
+			 * removed, so reserving first (which on tmpfs costs
+			 * more than the copy) buys nothing. Check the free
+			 * space, to fail before the first byte when we can.
+			 */
+			struct statvfs vfs;
+
+			if (fstatvfs(seg->fd, &vfs) == 0 && vfs.f_blocks > 0 &&
+			    (uint64_t)vfs.f_bavail * vfs.f_frsize < need) {
+				rc = -ENOSPC;
+				goto fail;
+			}
+			/* Appending is a little faster than filling a sparse object. */
+			if (opts->offset > 0 && ftruncate(seg->fd, (off_t)opts->offset) < 0) {
+				rc = -errno;
+				goto fail;
+			}
+		} else if (posix) {
+			size_t from = w.grow && old < opts->offset ? old : opts->offset;
+
+			/* Reserve only what is not there yet. */
+			if (from < old && allocated(seg->fd, from, (size_t)need < old ? (size_t)need : old))
+				from = old;
+			rc = reserve(seg->fd, from, (size_t)need, 0);
 			if (rc < 0)
 				goto fail;
+		}
+		if (posix) {
 			size = (size_t)need > size ? (size_t)need : size;
 			seg->size = size;
 		}
 		w.limit = (size_t)len;
+		w.reserved = (size_t)need;	/* nothing more to reserve while copying */
 	} else if (w.grow) {
 		w.limit = SIZE_MAX - opts->offset - 1;
 		w.reserved = old < opts->offset ? old : opts->offset;
 	} else {
 		w.limit = size - opts->offset;
-		if (posix) {
+		if (posix && !allocated(seg->fd, opts->offset, size)) {
 			rc = reserve(seg->fd, opts->offset, size, 0);
 			if (rc < 0)
 				goto fail;
 		}
 	}
-	if (!posix) {
+	if (posix) {
+		w.out = seg->fd;
+	} else {
 		rc = shmkit_seg_attach(seg, 0);
-		if (rc == 0 && len != UINT64_MAX)
+		if (rc < 0)
+			goto fail;
+		w.out = sysv_fd(seg);
+		/* Known length: every page first, so a failure writes nothing. */
+		if (len != UINT64_MAX && w.out >= 0) {
+			if (!allocated(w.out, opts->offset, (size_t)need))
+				rc = reserve(w.out, opts->offset, (size_t)need, 0);
+		} else if (len != UINT64_MAX) {
 			rc = populate((char *)seg->addr + opts->offset, (size_t)need - opts->offset, 1);
+		}
 		if (rc < 0)
 			goto fail;
 	}
@@ -576,6 +720,10 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 			rc = -EOVERFLOW;
 		}
 	}
+	/* A new object is as long as asked, even if the file gave fewer bytes. */
+	if (rc == 0 && w.fresh && len != UINT64_MAX && fstat(seg->fd, &st) == 0 &&
+	    (uint64_t)st.st_size < need && ftruncate(seg->fd, (off_t)need) < 0)
+		rc = -errno;
 	if (posix && w.grow && len == UINT64_MAX) {
 		/* Give back what was reserved past the end, and write the size. */
 		if (fstat(seg->fd, &st) == 0) {
@@ -594,10 +742,14 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 	if (rc < 0)
 		goto fail;
 	free(w.buf);
+	if (!posix && w.out >= 0)
+		close(w.out);
 	shmkit_seg_close(seg);
 	return 0;
 fail:
 	free(w.buf);
+	if (!posix && w.out >= 0)
+		close(w.out);
 	if (out->created) {
 		/* Nothing half-made stays behind: remove what this call created. */
 		if (posix) {

@@ -16,6 +16,7 @@ capmask() {
 }
 
 CAP_DAC_OVERRIDE=1 CAP_DAC_READ_SEARCH=2 CAP_IPC_LOCK=14 CAP_IPC_OWNER=15 CAP_SYS_PTRACE=19
+CAP_CHECKPOINT_RESTORE=40
 
 # caps_of PID FIELD: CapEff, CapPrm ... of a running process.
 caps_of() {
@@ -63,7 +64,7 @@ wait_open() {
 	assert_equal "$(caps_of "$HOLDER" CapInh)" 0000000000000000
 }
 
-@test "least privilege: shmread waiting for a lock as root keeps only CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE" {
+@test "least privilege: shmread waiting for a lock as root keeps only CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE, CAP_CHECKPOINT_RESTORE" {
 	require_root
 	local id
 	id=$(mk_sysv "$SHM_KEY" 4096)
@@ -73,8 +74,10 @@ wait_open() {
 	local pid=$!
 	HOLDER_PIDS+=("$pid")
 	wait_open "$pid" /dev/shm
-	assert_equal "$(caps_of "$pid" CapEff)" "$(capmask $CAP_IPC_OWNER $CAP_DAC_OVERRIDE $CAP_SYS_PTRACE)"
-	assert_equal "$(caps_of "$pid" CapPrm)" "$(capmask $CAP_IPC_OWNER $CAP_DAC_OVERRIDE $CAP_SYS_PTRACE)"
+	assert_equal "$(caps_of "$pid" CapEff)" \
+		"$(capmask $CAP_IPC_OWNER $CAP_DAC_OVERRIDE $CAP_SYS_PTRACE $CAP_CHECKPOINT_RESTORE)"
+	assert_equal "$(caps_of "$pid" CapPrm)" \
+		"$(capmask $CAP_IPC_OWNER $CAP_DAC_OVERRIDE $CAP_SYS_PTRACE $CAP_CHECKPOINT_RESTORE)"
 }
 
 @test "least privilege: shmwrite waiting for a lock as root holds no capability beyond its documented set" {
@@ -87,9 +90,10 @@ wait_open() {
 	wait_open "$pid" "/dev/shm/${SHM_NAME#/}"
 	local eff allowed
 	eff=$((16#$(caps_of "$pid" CapEff)))
-	# cmd/shmwrite.c keeps CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-	# and CAP_SYS_PTRACE at most
-	allowed=$((16#$(capmask $CAP_IPC_OWNER $CAP_DAC_OVERRIDE $CAP_DAC_READ_SEARCH $CAP_SYS_PTRACE)))
+	# cmd/shmwrite.c keeps CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
+	# CAP_SYS_PTRACE and CAP_CHECKPOINT_RESTORE at most
+	allowed=$((16#$(capmask $CAP_IPC_OWNER $CAP_DAC_OVERRIDE $CAP_DAC_READ_SEARCH $CAP_SYS_PTRACE \
+		$CAP_CHECKPOINT_RESTORE)))
 	assert_equal "$((eff & ~allowed))" 0
 	assert_equal "$(caps_of "$pid" CapInh)" 0000000000000000
 }
@@ -224,16 +228,16 @@ caps_dropped_first() {
 	caps_dropped_first shmattach "CAP_DAC_OVERRIDE CAP_IPC_LOCK CAP_IPC_OWNER" -t 1 "$SHM_NAME"
 }
 
-@test "least privilege: shmread drops to CAP_DAC_OVERRIDE, CAP_IPC_OWNER, CAP_SYS_PTRACE before reading" {
+@test "least privilege: shmread drops to CAP_CHECKPOINT_RESTORE, CAP_DAC_OVERRIDE, CAP_IPC_OWNER, CAP_SYS_PTRACE before reading" {
 	require_root
 	mk_sysv "$SHM_KEY" 4096 >/dev/null
-	caps_dropped_first shmread "CAP_DAC_OVERRIDE CAP_IPC_OWNER CAP_SYS_PTRACE" "$SHM_KEY"
+	caps_dropped_first shmread "CAP_CHECKPOINT_RESTORE CAP_DAC_OVERRIDE CAP_IPC_OWNER CAP_SYS_PTRACE" "$SHM_KEY"
 }
 
-@test "least privilege: shmwrite drops to CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_IPC_OWNER, CAP_SYS_PTRACE before writing" {
+@test "least privilege: shmwrite drops to CAP_CHECKPOINT_RESTORE, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_IPC_OWNER, CAP_SYS_PTRACE before writing" {
 	require_root
 	mk_posix "$SHM_NAME" 4096
-	caps_dropped_first shmwrite "CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_IPC_OWNER CAP_SYS_PTRACE" "$SHM_NAME"
+	caps_dropped_first shmwrite "CAP_CHECKPOINT_RESTORE CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_IPC_OWNER CAP_SYS_PTRACE" "$SHM_NAME"
 }
 
 @test "least privilege: shmls drops to CAP_CHECKPOINT_RESTORE, CAP_DAC_READ_SEARCH, CAP_IPC_OWNER, CAP_SYS_PTRACE before listing" {
