@@ -15,7 +15,7 @@ lint_part() {
 	fi
 }
 
-@test "lint: mandoc -Tlint finds nothing in man/*.1" {
+@test "lint: mandoc -Tlint finds nothing in man/*.1 and man/*.7" {
 	command -v mandoc >/dev/null || skip "mandoc is not installed (make deps)"
 	lint_part lint-man
 }
