@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* common.c: messages, exit codes and option plumbing shared by the six programs. */
+#include <sys/capability.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -70,6 +71,23 @@ void fail_rc(const char *verb, const char *subject, const struct shmkit_ref *ref
 		return;
 	}
 	fail(verb, subject, "%s", shmkit_strerror(rc));
+}
+
+/* Why memory locking was refused: the capability, the limit, the size. */
+void memlock_failed(const char *subject, int rc, size_t size, uint64_t limit)
+{
+	char cap[32] = "CAP_IPC_LOCK", lim[32] = "unlimited";
+	int has = shmkit_cap_has(CAP_IPC_LOCK);
+
+	(void)shmkit_cap_name(CAP_IPC_LOCK, cap, sizeof(cap));
+	if (limit != UINT64_MAX)
+		snprintf(lim, sizeof(lim), "%llu bytes", (unsigned long long)limit);
+	if (rc == -EPERM || rc == -ENOMEM)
+		fail("lock", subject, "%s (%zu bytes to lock, RLIMIT_MEMLOCK is %s; "
+		     "you are uid %u %s %s)", strerror(-rc), size, lim, (unsigned)geteuid(),
+		     has > 0 ? "with" : "without", cap);
+	else
+		fail("lock", subject, "%s", shmkit_strerror(rc));
 }
 
 struct poptOption help_options[] = {

@@ -38,6 +38,13 @@ void fail(const char *verb, const char *subject, const char *fmt, ...)
 void fail_rc(const char *verb, const char *subject, const struct shmkit_ref *ref,
 	     enum shmkit_op op, int rc);
 
+/*
+ * "PROG: cannot lock 'SUBJECT': ..." for a refused SHM_LOCK or mlock(2):
+ * the error, @size, RLIMIT_MEMLOCK (@limit, UINT64_MAX for unlimited),
+ * the caller's uid and whether CAP_IPC_LOCK is held.
+ */
+void memlock_failed(const char *subject, int rc, size_t size, uint64_t limit);
+
 /* "PROG: MESSAGE" on stderr: notes that are not failures. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -15,23 +15,6 @@
 #include "common.h"
 #include "shmkit.h"
 
-/* Why memory locking was refused: the capability, the limit, the size. */
-static void memlock_failed(const char *text, int rc, size_t size, uint64_t limit)
-{
-	char cap[32] = "CAP_IPC_LOCK", lim[32] = "unlimited";
-	int has = shmkit_cap_has(CAP_IPC_LOCK);
-
-	(void)shmkit_cap_name(CAP_IPC_LOCK, cap, sizeof(cap));
-	if (limit != UINT64_MAX)
-		snprintf(lim, sizeof(lim), "%llu bytes", (unsigned long long)limit);
-	if (rc == -EPERM || rc == -ENOMEM)
-		fail("lock", text, "%s (%zu bytes to lock, RLIMIT_MEMLOCK is %s; "
-		     "you are uid %u %s %s)", strerror(-rc), size, lim, (unsigned)geteuid(),
-		     has > 0 ? "with" : "without", cap);
-	else
-		fail("lock", text, "%s", shmkit_strerror(rc));
-}
-
 /* Waits for SIGINT/SIGTERM, or @timeout seconds when it is not 0. */
 static void hold(const sigset_t *set, uint64_t timeout)
 {
