@@ -134,10 +134,7 @@ int shmkit_remove_checked(const struct shmkit_info *info,
 		rc = sysv_remove(info, flags, nattch);
 	else
 		rc = posix_remove(info, h, flags);
-	/*
-	 * FIXME: objects the locking protocol made for this segment are to be
-	 * removed here too, once that protocol exists in lib/.
-	 */
+	/* The locking protocol (lib/lock.c) creates no objects: nothing else to remove. */
 	return rc;
 }
 
