@@ -16,10 +16,10 @@ popt_options() {
 }
 
 # man_options PAGE: the long options the mdoc source documents: every
-# \-name after an Fl macro on its line (Fl \-no\-lock is --no-lock).
+# \-name after an Fl macro on its line (Fl \-no-lock or Fl \-no\-lock is --no-lock).
 man_options() {
 	grep -E '(^\.| )Fl ' "$1" | sed -E 's/^.*Fl //' |
-		grep -oE '\\-[a-z]([a-z]|\\-)*' | sed -E 's/\\-/-/g; s/^/-/' | sort -u
+		grep -oE '\\-[a-z]([a-z]|\\-|-)*' | sed -E 's/\\-/-/g; s/^/-/' | sort -u
 }
 
 # section PAGE NAME: the mdoc source of one .Sh section, without its .Sh line.
