@@ -38,22 +38,7 @@ static int by_kind_then_id(const void *a, const void *b)
 
 int shmkit_list(unsigned kinds, struct shmkit_info **out, size_t *n)
 {
-	struct shmkit__vec vec = { 0 };
-	int rc = 0;
-
-	if (kinds & SHMKIT_LIST_SYSV)
-		rc = shmkit__sysv_list(&vec);
-	if (rc == 0 && (kinds & SHMKIT_LIST_POSIX))
-		rc = shmkit__posix_list(&vec);
-	if (rc < 0) {
-		free(vec.v);
-		return rc;
-	}
-	if (vec.n)
-		qsort(vec.v, vec.n, sizeof(vec.v[0]), by_kind_then_id);
-	*out = vec.v;
-	*n = vec.n;
-	return 0;
+	return shmkit_list_at(-1, kinds, out, n);
 }
 
 /*
