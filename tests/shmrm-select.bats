@@ -6,20 +6,6 @@
 bats_require_minimum_version 1.5.0
 load test_helper
 
-# fd_holder /NAME: a process (comm "sleep") that only has the object open.
-fd_holder() {
-	bash -c 'exec 3<"$1" && exec sleep 60' _ "/dev/shm/${1#/}" </dev/null >/dev/null 2>&1 &
-	HOLDER=$!
-	HOLDER_PIDS+=("$HOLDER")
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[[ $(cat "/proc/$HOLDER/comm" 2>/dev/null) == sleep && -e /proc/$HOLDER/fd/3 ]] && return 0
-		sleep 0.05
-	done
-	echo "fd holder $HOLDER did not start" >&2
-	return 1
-}
-
 # snapshot: every segment as JSON, for before/after comparisons.
 snapshot() {
 	shmls -J
