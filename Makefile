@@ -38,8 +38,8 @@ HARDEN_CFLAGS   := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS  := -pie -Wl,-z,relro,-z,now
 
 SHMK_CPPFLAGS := -D_GNU_SOURCE -Ilib -I$(BUILD) $(HARDEN_CPPFLAGS)
-SHMK_CFLAGS   := -std=gnu11 $(WARN) $(HARDEN_CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
-SHMK_LDFLAGS  := $(HARDEN_LDFLAGS) $(SANFLAGS)
+SHMK_CFLAGS   := -std=gnu11 -pthread $(WARN) $(HARDEN_CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+SHMK_LDFLAGS  := -pthread $(HARDEN_LDFLAGS) $(SANFLAGS)
 
 PROGS    := shmcreate shmattach shmwrite shmread shmrm shmls
 LIB_SRC  := $(wildcard lib/*.c)

@@ -138,7 +138,14 @@ def sample(pid):
         except (OSError, ValueError):
             return
         time.sleep(0.001)
-if mode == "write":
+if mode in ("write-file", "read-file"):
+    # the two-thread copy, sampled while it runs
+    with open(path, "rb" if mode == "write-file" else "wb") as f:
+        prog = ["shmwrite", ref] if mode == "write-file" else ["shmread", ref]
+        p = subprocess.Popen(prog, stdin=f if mode == "write-file" else None,
+                             stdout=f if mode == "read-file" else None)
+        sample(p.pid)
+elif mode == "write":
     p = subprocess.Popen(["shmwrite", ref], stdin=subprocess.PIPE)
     threading.Thread(target=sample, args=(p.pid,), daemon=True).start()
     with open(path, "rb") as f:
@@ -167,6 +174,12 @@ for sz in 1M "$SIZE"; do
 	printf '   memory %-5s shmread  POSIX: %s\n' "$sz" "$(mem read /m "$work/files/m")"
 	printf '   memory %-5s shmwrite SysV:  %s\n' "$sz" "$(mem write "$id" "$work/files/m")"
 	printf '   memory %-5s shmread  SysV:  %s\n' "$sz" "$(mem read "$id" "$work/files/m")"
+	if ((b >= 16 << 20)); then	# the two-thread copy, from 16 MiB
+		printf '   memory %-5s shmwrite POSIX < file: %s\n' "$sz" "$(mem write-file /m "$work/files/m")"
+		rm -f "$work/files/m"
+		printf '   memory %-5s shmread  POSIX > file: %s\n' "$sz" "$(mem read-file /m "$work/files/o")"
+		rm -f "$work/files/o"
+	fi
 	rm -f /dev/shm/m "$work/files/m"
 	ipcrm --all=shm
 done

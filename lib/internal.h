@@ -92,4 +92,21 @@ struct shmkit_seg *shmkit__seg_new(const struct shmkit_ref *ref);
 /* Waits until the pipe @fd holds no bytes (or has no reader): 0 or -errno. */
 int shmkit__pipe_drain(int fd);
 
+/*
+ * 1 when a second CPU may help shmkit__pcopy() copy @len bytes into @out:
+ * two CPUs allowed, and @out a regular file not opened for appending.
+ */
+int shmkit__pcopy_worth(int out, size_t len);
+
+/*
+ * Copies @len bytes from the regular file @in at @in_pos to the regular
+ * file @out at @out_pos (made that long first; a shmem file, or a file the
+ * caller owns), on two threads. Sets *done to the bytes copied from the
+ * start, both files' offsets past them, and *input_errno when reading
+ * failed; a file it lengthened is cut back to what was copied. 0 (with
+ * *done < @len if the input ended early) or -errno.
+ */
+int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
+		  size_t *done, int *input_errno);
+
 #endif /* SHMKIT_INTERNAL_H */

@@ -203,10 +203,17 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 		       size_t offset, size_t length, size_t *done)
 {
 	off_t pos = (off_t)offset;
-	int how = S_ISFIFO(type) ? 'p' : S_ISREG(type) ? 'f' : 'b';
+	int how = S_ISFIFO(type) ? 'p' : S_ISREG(type) ? 'f' : 'b', input_errno;
 	char *buf = NULL;
+	off_t at;
 	ssize_t n;
 	int rc = 0;
+
+	/* A long copy into a regular file: on two CPUs, when there are two. */
+	if (how == 'f' && shmkit__pcopy_worth(fd, length) && (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
+		rc = shmkit__pcopy(fd, at, src, pos, length, done, &input_errno);
+		return rc == 0 && *done < length ? -SHMKIT_ESHRUNK : rc;
+	}
 
 	while (*done < length) {
 		size_t want = length - *done;
@@ -476,7 +483,13 @@ static int copy_in(struct wstate *w)
 	int posix = w->seg->ref.kind == SHMKIT_POSIX, rc;
 	char *base = w->seg->addr;
 	ssize_t n;
+	off_t pos;
 
+	/* A long regular file through an fd: on two CPUs, when there are two. */
+	if (w->out >= 0 && S_ISREG(w->in_type) && w->done == 0 &&
+	    shmkit__pcopy_worth(w->out, w->limit) && (pos = lseek(w->in, 0, SEEK_CUR)) >= 0)
+		return shmkit__pcopy(w->out, (off_t)w->offset, w->in, pos, w->limit, &w->done,
+				     &w->input_errno);
 	while (w->done < w->limit) {
 		size_t want = w->limit - w->done;
 

@@ -219,3 +219,150 @@ round_trip() {
 	assert_output "2600 1048576"
 	assert_equal "$(sysv_field "$id" 3)" 600
 }
+
+# traced ARG...: strace ARG..., without LeakSanitizer, which cannot work under ptrace.
+traced() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
+}
+
+# threads PROG ARG...: runs PROG under strace, keeping how many threads it
+# started for started_threads.
+threads() {
+	traced -f -qq -o "$T/clone.log" -e trace=clone,clone3 "$@"
+}
+
+started_threads() {
+	grep -cE '^[0-9]+ +clone3?\(' "$T/clone.log" || true
+}
+
+# clones PROG ARG...: runs PROG under strace; prints how many threads it started.
+clones() {
+	threads "$@"
+	started_threads
+}
+
+@test "a file of 16 MiB or more goes in on two CPUs, or on one, byte for byte, both kinds" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	local big=$(((20 << 20) + 3)) n id
+	head -c "$big" /dev/urandom >"$T/in"
+	# a new object: two threads when two CPUs are allowed, one when one is
+	n=$(clones shmwrite -c "$SHM_NAME" "$T/in")
+	if (($(nproc) > 1)); then
+		assert_equal "$n" 1
+	fi
+	shmread "$SHM_NAME" | cmp - "$T/in"
+	rm "$(posix_file "$SHM_NAME")"
+	assert_equal "$(clones taskset -c 0 shmwrite -c "$SHM_NAME" "$T/in")" 0
+	shmread "$SHM_NAME" | cmp - "$T/in"
+	rm "$(posix_file "$SHM_NAME")"
+	# a new object at an offset inside a page: zeros, then the file
+	run -0 shmwrite -c -o 4097 "$SHM_NAME" "$T/in"
+	assert_equal "$(stat -c %s "$(posix_file "$SHM_NAME")")" $((big + 4097))
+	cmp <(head -c 4097 /dev/zero; cat "$T/in") "$(posix_file "$SHM_NAME")"
+	# an existing object, written in its middle: the bytes around it stay
+	printf 'ab' | shmwrite -o $((big + 4097)) --grow "$SHM_NAME"
+	run -0 shmwrite -o 3 "$SHM_NAME" "$T/in"
+	cmp <(head -c 3 /dev/zero; cat "$T/in"; tail -c 4094 "$T/in"; printf 'ab') \
+		"$(posix_file "$SHM_NAME")"
+	rm "$(posix_file "$SHM_NAME")"
+	# a SysV segment, through its shmem file (CAP_CHECKPOINT_RESTORE) or mapped
+	id=$(mk_sysv "$SHM_KEY" "$big")
+	run -0 shmwrite "$SHM_KEY" "$T/in"
+	sysv_dump "$id" | cmp - "$T/in"
+	# the input is left at its end, as a copy by one thread would leave it
+	run -0 bash -c '{ shmwrite -c "$1"; cat; } <"$2" | wc -c' _ "$SHM_NAME" "$T/in"
+	assert_output 0
+}
+
+@test "a long copy that fails midway says why and removes the new object" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	(($(nproc) > 1)) || skip "one CPU: the copy runs on one thread"
+	head -c $((20 << 20)) /dev/urandom >"$T/in"
+	local want="shmwrite: cannot write '$SHM_NAME': $(strerror ENOSPC); removed the new segment"
+	# the calling thread's sendfile() fails on its second chunk
+	run -1 --separate-stderr traced -f -qq -o /dev/null -e trace=sendfile \
+		-e inject=sendfile:error=ENOSPC:when=2 shmwrite -c "$SHM_NAME" "$T/in"
+	assert_equal "$stderr" "$want"
+	assert_equal "$(ls -A /dev/shm)" ""
+	# the second thread's pages cannot be had (EFAULT: a full tmpfs). Not
+	# under ASan, whose run-time calls madvise() too.
+	if [[ -z ${SHMKIT_SANITIZED:-} ]]; then
+		run -1 --separate-stderr traced -f -qq -o /dev/null -e trace=madvise \
+			-e inject=madvise:error=EFAULT shmwrite -c "$SHM_NAME" "$T/in"
+		assert_equal "$stderr" "$want"
+		assert_equal "$(ls -A /dev/shm)" ""
+	fi
+}
+
+@test "two long writes into a tmpfs that holds one: each ends whole or removed" {
+	remount_shm 32m
+	head -c $((24 << 20)) /dev/urandom >"$T/in"
+	local nospc name pids=() status ok=0
+	nospc=$(strerror ENOSPC)
+	for name in a b; do
+		shmwrite -c "/$name" "$T/in" 2>"$T/err.$name" &
+		pids+=($!)
+	done
+	for name in a b; do
+		status=0
+		wait "${pids[0]}" || status=$?
+		pids=("${pids[@]:1}")
+		if ((status == 0)); then
+			cmp "/dev/shm/$name" "$T/in"
+			ok=$((ok + 1))
+		else
+			assert_equal "$status" 1
+			assert_equal "$(cat "$T/err.$name")" \
+				"shmwrite: cannot write '/$name': $nospc; removed the new segment"
+			[[ ! -e /dev/shm/$name ]]
+		fi
+	done
+	((ok < 2))
+}
+
+@test "shmread of 16 MiB or more into a file: on two CPUs or one, byte for byte, both kinds" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	local big=$(((20 << 20) + 3)) id
+	head -c "$big" /dev/urandom >"$T/in"
+	cp "$T/in" "$(posix_file "$SHM_NAME")"
+	# a file of ours: two threads when two CPUs are allowed
+	threads shmread -o 5 "$SHM_NAME" >"$T/out"
+	if (($(nproc) > 1)); then
+		assert_equal "$(started_threads)" 1
+	fi
+	cmp <(tail -c +6 "$T/in") "$T/out"
+	threads taskset -c 0 shmread "$SHM_NAME" >"$T/out"
+	assert_equal "$(started_threads)" 0
+	cmp "$T/in" "$T/out"
+	# after what is already in the file, and appended: both keep it
+	run -0 bash -c '{ printf head; shmread "$1"; } >"$2"' _ "$SHM_NAME" "$T/out"
+	cmp <(printf head; cat "$T/in") "$T/out"
+	run -0 bash -c 'shmread -l 7 "$1" >>"$2"' _ "$SHM_NAME" "$T/out"
+	cmp <(printf head; cat "$T/in"; head -c 7 "$T/in") "$T/out"
+	# a file owned by someone else is written by one thread only
+	: >"$T/theirs"
+	chown nobody "$T/theirs"
+	threads shmread "$SHM_NAME" >"$T/theirs"
+	assert_equal "$(started_threads)" 0
+	cmp "$T/in" "$T/theirs"
+	# a SysV segment, through its shmem file
+	id=$(mk_sysv "$SHM_KEY" "$big")
+	shmwrite "$SHM_KEY" "$T/in"
+	run -0 bash -c 'shmread "$1" >"$2"' _ "$SHM_KEY" "$T/out"
+	cmp "$T/in" "$T/out"
+}
+
+@test "a long shmread into a file that ends short says so and leaves only what it copied" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	(($(nproc) > 1)) || skip "one CPU: the copy runs on one thread"
+	head -c $((20 << 20)) /dev/urandom >"$(posix_file "$SHM_NAME")"
+	# the object looks shrunk to the caller's second sendfile()
+	export -f traced
+	run -1 --separate-stderr bash -c 'traced -f -qq -o /dev/null -e trace=sendfile \
+		-e inject=sendfile:retval=0:when=2 shmread "$1" >"$2"' _ "$SHM_NAME" "$T/out"
+	assert_regex "$stderr" "^shmread: cannot read '$SHM_NAME': segment shrank while being read \\(([0-9]+) of 20971520 bytes written\\)$"
+	[[ $stderr =~ \(([0-9]+)\ of ]]
+	assert_equal "$(stat -c %s "$T/out")" "${BASH_REMATCH[1]}"
+	cmp "$T/out" <(head -c "${BASH_REMATCH[1]}" "$(posix_file "$SHM_NAME")")
+	((BASH_REMATCH[1] < 20971520))
+}
