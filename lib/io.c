@@ -212,7 +212,10 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 	/* A long copy into a regular file: on two CPUs, when there are two. */
 	if (how == 'f' && shmkit__pcopy_worth(fd, length) && (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
 		rc = shmkit__pcopy(fd, at, src, pos, length, done, &input_errno);
-		return rc == 0 && *done < length ? -SHMKIT_ESHRUNK : rc;
+		if (rc <= 0)
+			return rc == 0 && *done < length ? -SHMKIT_ESHRUNK : rc;
+		pos += (off_t)*done;	/* the rest one step at a time */
+		rc = 0;
 	}
 
 	while (*done < length) {
@@ -487,9 +490,12 @@ static int copy_in(struct wstate *w)
 
 	/* A long regular file through an fd: on two CPUs, when there are two. */
 	if (w->out >= 0 && S_ISREG(w->in_type) && w->done == 0 &&
-	    shmkit__pcopy_worth(w->out, w->limit) && (pos = lseek(w->in, 0, SEEK_CUR)) >= 0)
-		return shmkit__pcopy(w->out, (off_t)w->offset, w->in, pos, w->limit, &w->done,
-				     &w->input_errno);
+	    shmkit__pcopy_worth(w->out, w->limit) && (pos = lseek(w->in, 0, SEEK_CUR)) >= 0) {
+		rc = shmkit__pcopy(w->out, (off_t)w->offset, w->in, pos, w->limit, &w->done,
+				   &w->input_errno);
+		if (rc <= 0)
+			return rc;
+	}
 	while (w->done < w->limit) {
 		size_t want = w->limit - w->done;
 

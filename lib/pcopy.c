@@ -37,6 +37,7 @@ struct pcopy {
 	_Atomic size_t end;		/* lowest byte that failed or found EOF */
 	atomic_int err;			/* first -errno of the output, else 0 */
 	atomic_int input_errno;
+	atomic_int refused;		/* sendfile() does not work on these files */
 };
 
 /* Chunks stop being taken once anything ended short. */
@@ -81,6 +82,12 @@ static void chunk_sendfile(struct pcopy *c, size_t at, size_t n)
 		r = sendfile(c->out, c->in, &src, n - done);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && (errno == EINVAL || errno == ENOSYS)) {
+			/* The caller goes on from here without us. */
+			atomic_store(&c->refused, 1);
+			stop_at(c, at + done, 0, 0);
+			return;
+		}
 		if (r <= 0) {	/* FIXME: cannot tell input from output errors */
 			stop_at(c, at + done, r < 0 ? -errno : 0, 0);
 			return;
@@ -107,7 +114,8 @@ static void chunk_mapped(struct pcopy *c, size_t at, size_t n)
 		stop_at(c, at, -errno, 0);
 		return;
 	}
-	if (madvise(map, maplen, MADV_POPULATE_WRITE) < 0) {
+	/* (Before Linux 5.14, EINVAL: then pread() faults the pages in.) */
+	if (madvise(map, maplen, MADV_POPULATE_WRITE) < 0 && errno != EINVAL) {
 		stop_at(c, at, errno == EFAULT ? -ENOSPC : -errno, 0);
 		goto out;
 	}
@@ -152,20 +160,31 @@ int shmkit__pcopy_worth(int out, size_t len)
 /*
  * @out opened read-write, for the mapping: itself, or opened again when
  * the caller owns the file and may read it anyway (a shell opens `>`
- * write-only); else -1.
+ * write-only); -1 when there is none or its file system cannot map it.
  */
 static int map_fd(int out)
 {
+	int fl = fcntl(out, F_GETFL), fd = out;
 	char path[64];
 	struct stat st;
-	int fl = fcntl(out, F_GETFL);
+	void *probe;
 
-	if (fl >= 0 && (fl & O_ACCMODE) == O_RDWR)
-		return out;
-	if (fstat(out, &st) < 0 || st.st_uid != geteuid() || !(st.st_mode & S_IRUSR))
+	if (fl < 0 || (fl & O_ACCMODE) != O_RDWR) {
+		if (fstat(out, &st) < 0 || st.st_uid != geteuid() || !(st.st_mode & S_IRUSR))
+			return -1;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", out);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+	}
+	probe = mmap(NULL, (size_t)getpagesize(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (probe == MAP_FAILED) {
+		if (fd != out)
+			close(fd);
 		return -1;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", out);
-	return open(path, O_RDWR | O_CLOEXEC);
+	}
+	munmap(probe, (size_t)getpagesize());
+	return fd;
 }
 
 int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
@@ -222,5 +241,7 @@ int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
 		atomic_store(&c.err, -errno);
 	if (*input_errno)
 		return -*input_errno;
-	return atomic_load(&c.err);
+	if (atomic_load(&c.err))
+		return atomic_load(&c.err);
+	return atomic_load(&c.refused) && *done < len;
 }

@@ -366,3 +366,17 @@ clones() {
 	cmp "$T/out" <(head -c "${BASH_REMATCH[1]}" "$(posix_file "$SHM_NAME")")
 	((BASH_REMATCH[1] < 20971520))
 }
+
+@test "long copies that sendfile() refuses are finished another way, both directions" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	head -c $(((20 << 20) + 5)) /dev/urandom >"$T/in"
+	export -f traced
+	run -0 --separate-stderr traced -f -qq -o /dev/null -e trace=sendfile \
+		-e inject=sendfile:error=EINVAL shmwrite -c "$SHM_NAME" "$T/in"
+	assert_equal "$stderr" ""
+	cmp "$T/in" "$(posix_file "$SHM_NAME")"
+	run -0 --separate-stderr bash -c 'traced -f -qq -o /dev/null -e trace=sendfile \
+		-e inject=sendfile:error=EINVAL shmread -o 3 "$1" >"$2"' _ "$SHM_NAME" "$T/out"
+	assert_equal "$stderr" ""
+	cmp <(tail -c +4 "$T/in") "$T/out"
+}
