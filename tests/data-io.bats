@@ -220,11 +220,6 @@ round_trip() {
 	assert_equal "$(sysv_field "$id" 3)" 600
 }
 
-# traced ARG...: strace ARG..., without LeakSanitizer, which cannot work under ptrace.
-traced() {
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
-}
-
 # threads PROG ARG...: runs PROG under strace, keeping how many threads it
 # started for started_threads.
 threads() {
@@ -357,7 +352,6 @@ clones() {
 	(($(nproc) > 1)) || skip "one CPU: the copy runs on one thread"
 	head -c $((20 << 20)) /dev/urandom >"$(posix_file "$SHM_NAME")"
 	# the object looks shrunk to the caller's second sendfile()
-	export -f traced
 	run -1 --separate-stderr bash -c 'traced -f -qq -o /dev/null -e trace=sendfile \
 		-e inject=sendfile:retval=0:when=2 shmread "$1" >"$2"' _ "$SHM_NAME" "$T/out"
 	assert_regex "$stderr" "^shmread: cannot read '$SHM_NAME': segment shrank while being read \\(([0-9]+) of 20971520 bytes written\\)$"
@@ -370,7 +364,6 @@ clones() {
 @test "long copies that sendfile() refuses are finished another way, both directions" {
 	command -v strace >/dev/null || skip "strace is not installed (make deps)"
 	head -c $(((20 << 20) + 5)) /dev/urandom >"$T/in"
-	export -f traced
 	run -0 --separate-stderr traced -f -qq -o /dev/null -e trace=sendfile \
 		-e inject=sendfile:error=EINVAL shmwrite -c "$SHM_NAME" "$T/in"
 	assert_equal "$stderr" ""

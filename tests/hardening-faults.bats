@@ -249,3 +249,40 @@ time.sleep(30)
 	run -0 --separate-stderr shmls -p -r -n -o REF,PIDS --posix
 	assert_output --regexp "^$SHM_NAME $pid(/| |\$)"
 }
+
+# eintr PROG ARG...: PROG under strace, every other splice, sendfile and
+# vmsplice (the calls that move the bytes) failing with EINTR as if a
+# signal had come, the first of each included.
+eintr() {
+	traced -f -qq -o "$T/eintr.log" -e trace=splice,sendfile,vmsplice \
+		-e inject=splice,sendfile,vmsplice:error=EINTR:when=1+2 "$@"
+}
+
+@test "EINTR from every call that moves bytes is retried: both kinds, both ways, one and two threads" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	local size id
+	for size in $((2 << 20)) $(((20 << 20) + 1)); do
+		head -c "$size" /dev/urandom >"$T/in"
+		# POSIX: from a file (sendfile) and a pipe (splice)
+		eintr shmwrite -c "$SHM_NAME" "$T/in"
+		cmp "$T/in" "/dev/shm/${SHM_NAME#/}"
+		grep -q 'EINTR (Interrupted system call) (INJECTED)' "$T/eintr.log"
+		rm "/dev/shm/${SHM_NAME#/}"
+		cat "$T/in" | eintr shmwrite -c "$SHM_NAME"
+		cmp "$T/in" "/dev/shm/${SHM_NAME#/}"
+		# POSIX: into a file (sendfile) and a pipe (splice)
+		eintr shmread "$SHM_NAME" >"$T/out"
+		cmp "$T/in" "$T/out"
+		eintr shmread "$SHM_NAME" | cmp - "$T/in"
+		rm "/dev/shm/${SHM_NAME#/}"
+		# SysV, through its file (CAP_CHECKPOINT_RESTORE), then through
+		# the mapping without it (vmsplice)
+		id=$(mk_sysv "$SHM_KEY" "$size")
+		cat "$T/in" | eintr shmwrite "$SHM_KEY"
+		eintr shmread "$SHM_KEY" >"$T/out"
+		cmp "$T/in" "$T/out"
+		eintr setpriv --bounding-set=-checkpoint_restore shmread "$SHM_KEY" | cmp - "$T/in"
+		grep -q '^[0-9]\+ \+vmsplice(.*EINTR' "$T/eintr.log"
+		ipcrm -m "$id"
+	done
+}

@@ -315,3 +315,10 @@ EOF
 hex_of() {
 	od -An -v -tx1 | tr -d ' \n'
 }
+
+# traced ARG...: strace ARG..., without LeakSanitizer, which cannot work
+# under ptrace. Exported, for bash -c.
+traced() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
+}
+export -f traced
