@@ -10,7 +10,7 @@ else
 	HELPERS=$BATS_TEST_DIRNAME/../${BUILD:-build}/tests
 fi
 
-UNITS=(caps filter format parse procfs seg)
+UNITS=(caps filter format parse pcopy procfs seg)
 
 # run_unit NAME: run unit-NAME from the build folder and judge its exit status.
 run_unit() {
@@ -51,6 +51,10 @@ run_unit() {
 
 @test "unit-parse: references, sizes, modes, durations and messages as shmkit.h documents them" {
 	run_unit parse
+}
+
+@test "unit-pcopy: the two-thread copy: offsets, a short input, a write-only output, when it is worth it" {
+	run_unit pcopy
 }
 
 @test "unit-procfs: /proc/sysvipc/shm and /proc/PID/maps lines, absurd ones included" {
