@@ -22,15 +22,6 @@ struct opts {
 	char *older_than, *user, *name_match, *target;
 };
 
-/* One named segment: the reference, the text it came from, its position. */
-struct item {
-	struct shmkit_ref ref;
-	char *text;
-	size_t seq;
-	int dup;	/* the same reference as an earlier one: skipped */
-	int owned;	/* @text was read from standard input */
-};
-
 /* What a run needs while it removes. */
 struct run {
 	const struct opts *o;
@@ -41,66 +32,27 @@ struct run {
 	int status;
 };
 
-/* Names as shmls --raw prints them: blanks, backslashes and what is not printable ASCII as \\xNN. */
-static void escape(const char *s, char *buf, size_t len)
+/* The holder snapshot, taken once, when first needed. */
+static void scan(struct run *r)
 {
-	shmkit_format_escape(s, SHMKIT_ESC_BLANK, buf, len);
-}
-
-static void ref_text(const struct shmkit_info *info, char *buf, size_t len)
-{
-	if (info->kind == SHMKIT_SYSV)
-		snprintf(buf, len, "%d", info->id);
-	else
-		escape(info->name, buf, len);
+	if (!r->scanned && shmkit_holders_scan(r->procfd, &r->h) < 0)
+		r->h = NULL;	/* then no POSIX object can be shown to be unheld */
+	r->scanned = 1;
 }
 
 /* "1234 (shmattach), 1240 (sleep)", or what is known when none is visible. */
-static void holders_text(struct run *r, const struct shmkit_info *info,
-			 uint64_t nattch, char *buf, size_t len)
+static void holders(struct run *r, const struct shmkit_info *info, uint64_t nattch,
+		    char *buf, size_t len)
 {
 	const struct shmkit_holder *x = NULL;
-	size_t n = r->h ? shmkit_holders_of(r->h, info, &x) : 0, i, o = 0;
-	char comm[80];
+	size_t n = r->h ? shmkit_holders_of(r->h, info, &x) : 0;
 
-	buf[0] = '\0';
-	for (i = 0; i < n && o + 1 < len; i++) {
-		escape(x[i].comm, comm, sizeof(comm));
-		o += (size_t)snprintf(buf + o, len - o, "%s%d (%s)", i ? ", " : "",
-				      (int)x[i].pid, comm);
-	}
+	shmkit_format_holders(x, n, buf, len);
 	if (n == 0 && info->kind == SHMKIT_SYSV)
 		snprintf(buf, len, "%" PRIu64 " %s of processes not visible here",
 			 nattch, PLURAL(nattch, "attachment", "attachments"));
 	else if (n == 0)
 		snprintf(buf, len, "processes not visible here");
-}
-
-static void ensure_scan(struct run *r)
-{
-	if (r->scanned)
-		return;
-	r->scanned = 1;
-	if (shmkit_holders_scan(r->procfd, &r->h) < 0)
-		r->h = NULL;	/* then no POSIX object can be shown to be unheld */
-}
-
-/* Why a POSIX object's holders could not all be known. */
-static void unknown_text(struct run *r, char *buf, size_t len)
-{
-	char cap[32] = "CAP_SYS_PTRACE";
-	size_t n;
-
-	if (!r->h) {
-		snprintf(buf, len, "cannot tell whether it is held: /proc could not be read");
-		return;
-	}
-	n = shmkit_holders_unreadable(r->h);
-	(void)shmkit_cap_name(CAP_SYS_PTRACE, cap, sizeof(cap));
-	snprintf(buf, len, "cannot tell whether it is held: %zu %s could not be "
-		 "examined (you are uid %u %s %s)", n, PLURAL(n, "process", "processes"),
-		 (unsigned)geteuid(), shmkit_cap_has(CAP_SYS_PTRACE) > 0 ? "with" :
-		 "without", cap);
 }
 
 /*
@@ -112,16 +64,21 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 		   uint64_t nattch, const char *subject)
 {
 	const struct opts *o = r->o;
-	char ref[4 * SHMKIT_NAME_MAX + 8], who[1024], why[256];
+	char ref[4 * SHMKIT_NAME_MAX + 8], who[1024];
 	const char *dry = o->dry_run ? "(dry run) " : "";
-	struct shmkit_ref sref = { .kind = info->kind };
+	int sysv = info->kind == SHMKIT_SYSV;
+	struct shmkit_ref sref;
 
 	/* Held or not, what you may not remove is reported as such. */
 	if ((rc == -EBUSY || rc == -EAGAIN) && !shmkit_may_remove(info))
 		rc = -EPERM;
 	if (rc == 1 || (rc == -EBUSY && (subject || o->verbose)))
-		ensure_scan(r);	/* SysV: only to name the holders */
-	ref_text(info, ref, sizeof(ref));
+		scan(r);	/* SysV: only to name the holders */
+	/* Names as shmls --raw prints them, so that shmrm - reads them back. */
+	if (sysv)
+		snprintf(ref, sizeof(ref), "%d", info->id);
+	else
+		shmkit_format_escape(info->name, SHMKIT_ESC_BLANK, ref, sizeof(ref));
 	if (rc == 0) {
 		r->removed++;
 		if (o->verbose || o->dry_run)
@@ -130,14 +87,12 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 	}
 	if (rc == 1) {
 		r->removed++;
-		holders_text(r, info, nattch, who, sizeof(who));
+		holders(r, info, nattch, who, sizeof(who));
 		if (o->verbose || o->dry_run)
-			printf(info->kind == SHMKIT_SYSV ?
-			       "%smarked %s for removal, held by %s\n" :
+			printf(sysv ? "%smarked %s for removal, held by %s\n" :
 			       "%sunlinked %s, held by %s\n", dry, ref, who);
 		else if (!o->quiet)
-			note(info->kind == SHMKIT_SYSV ?
-			     "'%s' is held by %s; marked for removal, it goes at the last detach" :
+			note(sysv ? "'%s' is held by %s; marked for removal, it goes at the last detach" :
 			     "'%s' is held by %s; unlinked, its memory stays until they let go",
 			     subject ? subject : ref, who);
 		return;
@@ -146,7 +101,7 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 		if (rc == -EBUSY || rc == -EAGAIN) {
 			rc == -EBUSY ? r->held++ : r->unknown++;
 			if (o->verbose) {
-				holders_text(r, info, nattch, who, sizeof(who));
+				holders(r, info, nattch, who, sizeof(who));
 				note("kept '%s': held by %s", ref, who);
 			}
 			return;
@@ -161,20 +116,23 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 	}
 	r->status = EXIT_FAILED;
 	if (rc == -EBUSY) {
-		holders_text(r, info, nattch, who, sizeof(who));
+		holders(r, info, nattch, who, sizeof(who));
 		fail("remove", subject, "held by %s; --force %s", who,
-		     info->kind == SHMKIT_SYSV ? "marks it for removal" : "unlinks it anyway");
+		     sysv ? "marks it for removal" : "unlinks it anyway");
+	} else if (rc == -EAGAIN && !r->h) {
+		fail("remove", subject, "cannot tell whether it is held: /proc could not be "
+		     "read; --force unlinks it anyway");
 	} else if (rc == -EAGAIN) {
-		unknown_text(r, why, sizeof(why));
-		fail("remove", subject, "%s; --force unlinks it anyway", why);
+		char cap[32] = "CAP_SYS_PTRACE";
+		size_t n = shmkit_holders_unreadable(r->h);
+
+		(void)shmkit_cap_name(CAP_SYS_PTRACE, cap, sizeof(cap));
+		fail("remove", subject, "cannot tell whether it is held: %zu %s could not be "
+		     "examined (you are uid %u %s %s); --force unlinks it anyway", n,
+		     PLURAL(n, "process", "processes"), (unsigned)geteuid(),
+		     shmkit_cap_has(CAP_SYS_PTRACE) > 0 ? "with" : "without", cap);
 	} else {
-		if (info->kind == SHMKIT_SYSV) {
-			sref.by = SHMKIT_BY_ID;
-			sref.id = info->id;
-		} else {
-			sref.by = SHMKIT_BY_NAME;
-			memcpy(sref.name, info->name, sizeof(sref.name));
-		}
+		shmkit_info_ref(info, &sref);
 		fail_rc("remove", subject, &sref, SHMKIT_OP_REMOVE, rc);
 	}
 }
@@ -183,101 +141,6 @@ static void report_selected(const struct shmkit_info *info, int rc,
 			    uint64_t nattch, void *payload)
 {
 	report(payload, info, rc, nattch, NULL);
-}
-
-static int cmp_ref(const void *a, const void *b)
-{
-	const struct item *x = a, *y = b;
-	int c = shmkit_ref_cmp(&x->ref, &y->ref);
-
-	if (c)
-		return c;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-static int cmp_seq(const void *a, const void *b)
-{
-	const struct item *x = a, *y = b;
-
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* Appends @text as a reference; @line > 0 says it came from standard input. */
-static void add_item(struct item **v, size_t *n, char *text, size_t line)
-{
-	char shown[4 * 1024];
-	struct item *it;
-	char *dec;
-	int rc;
-
-	*v = reallocarray(*v, *n + 1, sizeof(**v));
-	dec = strdup(text);
-	if (!*v || !dec) {
-		note("out of memory");
-		exit(EXIT_FAILED);
-	}
-	it = &(*v)[*n];
-	memset(it, 0, sizeof(*it));
-	it->text = text;
-	it->owned = line > 0;
-	it->seq = (*n)++;
-	rc = line ? shmkit_ref_unescape(dec) : 0;
-	if (rc == 0)
-		rc = shmkit_ref_parse(line ? dec : text, 0, &it->ref);
-	free(dec);
-	if (rc == 0)
-		return;
-	escape(text, shown, sizeof(shown));
-	if (!line)
-		parse_ref(text, 0, &it->ref);	/* exits with its usual message */
-	if (rc == -EINVAL || rc == -ERANGE)
-		usage_error("invalid segment reference '%s' on line %zu of standard input "
-			    "(expected /NAME, 0xKEY, key:N, ID, id:N or ftok:PATH[:PROJ])",
-			    shown, line);
-	fail("use", shown, "%s", strerror(-rc));
-	exit(EXIT_FAILED);
-}
-
-/* References from standard input: one a line, blanks and #comments skipped. */
-static void read_stdin(struct item **v, size_t *n)
-{
-	size_t cap = 0, line = 0, len;
-	char *buf = NULL, *s, *e;
-	ssize_t got;
-
-	while ((got = getline(&buf, &cap, stdin)) >= 0) {
-		line++;
-		len = (size_t)got;
-		if (memchr(buf, '\0', len))
-			usage_error("NUL byte on line %zu of standard input", line);
-		for (s = buf; *s == ' ' || *s == '\t'; s++)
-			;
-		for (e = buf + len; e > s && isspace((unsigned char)e[-1]); e--)
-			;
-		*e = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		s = strdup(s);
-		if (!s) {
-			note("out of memory");
-			exit(EXIT_FAILED);
-		}
-		add_item(v, n, s, line);
-	}
-	free(buf);
-	if (ferror(stdin)) {
-		note("cannot read standard input: %s", strerror(errno));
-		exit(EXIT_FAILED);
-	}
-}
-
-static uint32_t parse_number(const char *text, const char *what, uint32_t max)
-{
-	uint32_t v;
-
-	if (shmkit_parse_id(text, max, &v) < 0)
-		usage_error("invalid %s '%s'", what, text);
-	return v;
 }
 
 static void summarise(struct run *r)
@@ -302,45 +165,44 @@ static void summarise(struct run *r)
 		note("no segment matched");
 }
 
-/* --all and the filters: every segment they select, held ones kept. */
-static void remove_selected(struct run *r, const struct shmkit_filter *f)
+/* The references named, in order and each once, '-' standing for standard input; or exit. */
+static struct shmkit_reflist *collect(const char **args, size_t n)
 {
-	int rc;
-
-	if (f->kinds & SHMKIT_LIST_POSIX)
-		ensure_scan(r);
-	rc = shmkit_remove_matching(f, r->h, (int64_t)time(NULL), r->flags,
-				    report_selected, r);
-	if (rc < 0) {
-		note("cannot list segments: %s", shmkit_strerror(rc));
-		r->status = EXIT_FAILED;
-	}
-	summarise(r);
-}
-
-static void remove_named(struct run *r, struct item *v, size_t n)
-{
-	struct shmkit_info info;
-	uint64_t nattch;
+	struct shmkit_reflist_error e = { 0 };
+	struct shmkit_reflist *refs = NULL;
+	struct shmkit_ref ref;
+	char shown[4 * 1024];
 	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		if (v[i].dup)
-			continue;
-		rc = shmkit_stat(&v[i].ref, &info);
-		if (rc < 0) {
-			fail_rc("remove", v[i].text, &v[i].ref, SHMKIT_OP_REMOVE, rc);
-			r->status = EXIT_FAILED;
+	rc = shmkit_reflist_new(&refs);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (strcmp(args[i], "-") == 0) {
+			rc = shmkit_reflist_read(refs, STDIN_FILENO, &e);
 			continue;
 		}
-		if (info.kind == SHMKIT_POSIX)
-			ensure_scan(r);
-		rc = shmkit_remove_checked(&info, r->h, r->flags, &nattch);
-		report(r, &info, rc, nattch, v[i].text);
+		parse_ref(args[i], 0, &ref);	/* exits with its usual message */
+		rc = shmkit_reflist_add(refs, &ref, args[i]);
 	}
-	if (r->o->verbose && n == 0)
-		note("no segment named");
+	if (rc == 0)
+		rc = shmkit_reflist_dedup(refs);
+	if (rc == 0)
+		return refs;
+	if (rc == -EILSEQ && e.line)
+		usage_error("NUL byte on line %zu of standard input", e.line);
+	if (e.line) {
+		shmkit_format_escape(e.text, SHMKIT_ESC_BLANK, shown, sizeof(shown));
+		if (rc == -EINVAL || rc == -ERANGE)
+			usage_error("invalid segment reference '%s' on line %zu of standard input "
+				    "(expected /NAME, 0xKEY, key:N, ID, id:N or ftok:PATH[:PROJ])",
+				    shown, e.line);
+		fail("use", shown, "%s", strerror(-rc));
+	} else if (rc == -ENOMEM) {
+		note("out of memory");
+	} else {
+		note("cannot read standard input: %s", strerror(-rc));
+	}
+	exit(EXIT_FAILED);
 }
 
 int main(int argc, const char **argv)
@@ -377,12 +239,14 @@ int main(int argc, const char **argv)
 	};
 	struct shmkit_filter f = { 0 };
 	struct run r = { .o = &o, .procfd = -1 };
-	struct item *v = NULL;
+	struct shmkit_reflist *refs = NULL;
+	const struct shmkit_refent *v;
+	struct shmkit_info info;
 	const char **args;
 	poptContext con;
-	size_t n, nv = 0, i, dashes = 0;
-	uint64_t secs;
-	pid_t target = 0;
+	size_t n, nv, i, dashes = 0;
+	uint64_t nattch;
+	uint32_t uid = 0, pid = 0;
 	int select, rc;
 
 	con = parse_options(argc, argv, table, "[REF...|-]");
@@ -401,79 +265,82 @@ int main(int argc, const char **argv)
 		f.kinds = SHMKIT_LIST_ALL;
 	f.orphans = o.orphans;
 	f.name_glob = o.name_match;
-	if (o.older_than) {
-		if (shmkit_parse_duration(o.older_than, &secs) < 0)
-			usage_error("invalid duration '%s' (expected N, Ns, Nm, Nh, Nd or Nw)",
-				    o.older_than);
-		f.older_than = secs;
-	}
+	if (o.older_than && shmkit_parse_duration(o.older_than, &f.older_than) < 0)
+		usage_error("invalid duration '%s' (expected N, Ns, Nm, Nh, Nd or Nw)",
+			    o.older_than);
 	if (o.user) {
 		struct passwd *pw = isdigit((unsigned char)o.user[0]) ? NULL : getpwnam(o.user);
 
 		if (!pw && !isdigit((unsigned char)o.user[0]))
 			usage_error("no such user '%s'", o.user);
+		if (!pw && shmkit_parse_id(o.user, UINT32_MAX - 1, &uid) < 0)
+			usage_error("invalid user '%s'", o.user);
 		f.by_uid = 1;
-		f.uid = pw ? pw->pw_uid : (uid_t)parse_number(o.user, "user", UINT32_MAX - 1);
+		f.uid = pw ? pw->pw_uid : (uid_t)uid;
 	}
-	if (o.target)
-		target = (pid_t)parse_number(o.target, "process id", INT32_MAX);
+	if (o.target && shmkit_parse_id(o.target, INT32_MAX, &pid) < 0)
+		usage_error("invalid process id '%s'", o.target);
 	for (i = 0; i < n; i++)
 		dashes += strcmp(args[i], "-") == 0;
 	if (dashes > 1)
 		usage_error("standard input '-' given more than once");
 
 	/* ftok: paths are the container's, so enter its namespaces first. */
-	if (o.target) {
-		rc = shmkit_ns_enter(target, &r.procfd);
-		if (rc < 0) {
-			char cap[32] = "CAP_SYS_ADMIN";
+	rc = o.target ? shmkit_ns_enter((pid_t)pid, &r.procfd) : 0;
+	if (rc < 0) {
+		char cap[32] = "CAP_SYS_ADMIN";
 
-			(void)shmkit_cap_name(CAP_SYS_ADMIN, cap, sizeof(cap));
-			if (rc == -EPERM || rc == -EACCES)
-				fail("enter the namespaces of", o.target,
-				     "permission denied (you are uid %u %s %s)", (unsigned)geteuid(),
-				     shmkit_cap_has(CAP_SYS_ADMIN) > 0 ? "with" : "without", cap);
-			else
-				fail("enter the namespaces of", o.target, "%s",
-				     rc == -ESRCH ? "no such process" : strerror(-rc));
-			r.status = EXIT_FAILED;
-			goto out;
-		}
+		(void)shmkit_cap_name(CAP_SYS_ADMIN, cap, sizeof(cap));
+		if (rc == -EPERM || rc == -EACCES)
+			fail("enter the namespaces of", o.target,
+			     "permission denied (you are uid %u %s %s)", (unsigned)geteuid(),
+			     shmkit_cap_has(CAP_SYS_ADMIN) > 0 ? "with" : "without", cap);
+		else
+			fail("enter the namespaces of", o.target, "%s",
+			     rc == -ESRCH ? "no such process" : strerror(-rc));
+		r.status = EXIT_FAILED;
+		goto out;
 	}
 	/* Every reference is parsed, stdin read to the end, before anything goes. */
-	for (i = 0; i < n; i++) {
-		if (strcmp(args[i], "-") == 0)
-			read_stdin(&v, &nv);
-		else
-			add_item(&v, &nv, (char *)(uintptr_t)args[i], 0);
-	}
-	if (nv > 1) {
-		qsort(v, nv, sizeof(*v), cmp_ref);
-		for (i = 1; i < nv; i++) {
-			struct item prev = v[i - 1];
-
-			prev.seq = v[i].seq;	/* equal but for the position */
-			v[i].dup = cmp_ref(&prev, &v[i]) == 0;
-		}
-		qsort(v, nv, sizeof(*v), cmp_seq);
-	}
+	if (!select)
+		refs = collect(args, n);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
 	r.flags = (o.force ? SHMKIT_RM_FORCE : 0) | (o.dry_run ? SHMKIT_RM_DRYRUN : 0);
 	r.status = EXIT_OK;
-	if (select)
-		remove_selected(&r, &f);
-	else
-		remove_named(&r, v, nv);
+	if (select) {
+		if (f.kinds & SHMKIT_LIST_POSIX)
+			scan(&r);
+		rc = shmkit_remove_matching(&f, r.h, (int64_t)time(NULL), r.flags,
+					    report_selected, &r);
+		if (rc < 0) {
+			note("cannot list segments: %s", shmkit_strerror(rc));
+			r.status = EXIT_FAILED;
+		}
+		summarise(&r);
+		goto out;
+	}
+	nv = shmkit_reflist_all(refs, &v);
+	for (i = 0; i < nv; i++) {
+		rc = shmkit_stat(&v[i].ref, &info);
+		if (rc < 0) {
+			fail_rc("remove", v[i].text, &v[i].ref, SHMKIT_OP_REMOVE, rc);
+			r.status = EXIT_FAILED;
+			continue;
+		}
+		if (info.kind == SHMKIT_POSIX)
+			scan(&r);
+		rc = shmkit_remove_checked(&info, r.h, r.flags, &nattch);
+		report(&r, &info, rc, nattch, v[i].text);
+	}
+	if (o.verbose && nv == 0)
+		note("no segment named");
 
 out:
 	shmkit_holders_free(r.h);
+	shmkit_reflist_free(refs);
 	if (r.procfd >= 0)
 		close(r.procfd);
-	for (i = 0; i < nv; i++)
-		if (v[i].owned)
-			free(v[i].text);
-	free(v);
 	/* popt hands string options over to us. */
 	free(o.older_than);
 	free(o.user);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* columns.c: shmls's columns: their names, the -o list parser, each cell's text, and row order. */
+/* columns.c: shmls's columns: their names, presets, the -o list parser, each cell's text, and row order. */
 #include <sys/types.h>
 #include <ctype.h>
 #include <errno.h>
@@ -124,6 +124,42 @@ int shmkit_cols_parse(const char *list, struct shmkit_cols *set, size_t *bad)
 		return -EINVAL;
 	*set = s;
 	return 0;
+}
+
+void shmkit_cols_preset(unsigned which, struct shmkit_cols *out)
+{
+	static const int defaults[] = { SHMKIT_COL_REF, SHMKIT_COL_KIND, SHMKIT_COL_KEY,
+					SHMKIT_COL_OWNER, SHMKIT_COL_PERMS, SHMKIT_COL_SIZE,
+					SHMKIT_COL_NATTCH, SHMKIT_COL_STATUS, SHMKIT_COL_CTIME };
+	static const int times[] = { SHMKIT_COL_ATIME, SHMKIT_COL_DTIME, SHMKIT_COL_CTIME };
+	static const int creator[] = { SHMKIT_COL_PERMS, SHMKIT_COL_CUID, SHMKIT_COL_CUSER,
+				       SHMKIT_COL_CGID, SHMKIT_COL_CGROUP, SHMKIT_COL_UID,
+				       SHMKIT_COL_USER, SHMKIT_COL_GID, SHMKIT_COL_GROUP };
+	size_t i;
+
+	out->n = 0;
+	if (!(which & (SHMKIT_COLS_TIMES | SHMKIT_COLS_CREATOR))) {
+		for (i = 0; i < ARRAY_SIZE(defaults); i++)
+			shmkit_cols_add(out, defaults[i]);
+		return;
+	}
+	shmkit_cols_add(out, SHMKIT_COL_REF);
+	shmkit_cols_add(out, SHMKIT_COL_KIND);
+	for (i = 0; (which & SHMKIT_COLS_CREATOR) && i < ARRAY_SIZE(creator); i++)
+		shmkit_cols_add(out, creator[i]);
+	for (i = 0; (which & SHMKIT_COLS_TIMES) && i < ARRAY_SIZE(times); i++)
+		shmkit_cols_add(out, times[i]);
+}
+
+unsigned shmkit_cols_flags(const struct shmkit_cols *set)
+{
+	unsigned flags = 0;
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (shmkit_column_get(set->v[i]))
+			flags |= columns[set->v[i]].flags;
+	return flags;
 }
 
 int shmkit_names_new(struct shmkit_names **out)
@@ -370,4 +406,25 @@ int shmkit_row_cmp(const struct shmkit_cell_opts *o, int col, const struct shmki
 		return (vx > vy) - (vx < vy);
 	}
 	return strcmp(bx, by);
+}
+
+/* What shmkit_rows_sort() hands qsort_r(3) for each comparison. */
+struct sort_by {
+	const struct shmkit_cell_opts *o;
+	int col;
+};
+
+static int cmp_rows(const void *a, const void *b, void *payload)
+{
+	const struct sort_by *by = payload;
+
+	return shmkit_row_cmp(by->o, by->col, a, b);
+}
+
+void shmkit_rows_sort(const struct shmkit_cell_opts *o, int col, struct shmkit_row *rows,
+		      size_t n)
+{
+	struct sort_by by = { o, col };
+
+	qsort_r(rows, n, sizeof(*rows), cmp_rows, &by);
 }

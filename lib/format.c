@@ -118,3 +118,22 @@ size_t shmkit_format_escape(const char *s, unsigned flags, char *buf, size_t len
 	buf[o] = '\0';
 	return o;
 }
+
+size_t shmkit_format_holders(const struct shmkit_holder *x, size_t n, char *buf, size_t len)
+{
+	char comm[4 * sizeof(x->comm)];
+	size_t i, o = 0;
+	int k;
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	for (i = 0; i < n && o + 1 < len; i++) {
+		shmkit_format_escape(x[i].comm, SHMKIT_ESC_BLANK, comm, sizeof(comm));
+		k = snprintf(buf + o, len - o, "%s%d (%s)", i ? ", " : "", (int)x[i].pid, comm);
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
+	return o < len ? o : len - 1;
+}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ns.c: entering a container's IPC and mount namespaces for --target. */
+#include <sys/capability.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,4 +35,15 @@ int shmkit_ns_enter(pid_t pid, int *procfd)
 	}
 	*procfd = proc;
 	return 0;
+}
+
+int shmkit_ns_cap_missing(void)
+{
+	static const int needed[] = { CAP_SYS_ADMIN, CAP_SYS_CHROOT };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(needed); i++)
+		if (shmkit_cap_has(needed[i]) <= 0)
+			return needed[i];
+	return -ENOENT;
 }

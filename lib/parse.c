@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* parse.c: strict parsers for what users type: references, sizes, modes, durations, ids. */
+/* parse.c: strict parsers for what users type: refs, sizes, modes, durations, ids, users, time styles. */
 #include <sys/ipc.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
@@ -334,4 +335,39 @@ int shmkit_ref_cmp(const struct shmkit_ref *a, const struct shmkit_ref *b)
 	if (a->by == SHMKIT_BY_ID)
 		return (a->id > b->id) - (a->id < b->id);
 	return (a->key > b->key) - (a->key < b->key);
+}
+
+int shmkit_parse_time_style(const char *text, enum shmkit_time_style *out)
+{
+	static const struct {
+		const char *name;
+		enum shmkit_time_style style;
+	} styles[] = {
+		{ "short", SHMKIT_TIME_SHORT }, { "full", SHMKIT_TIME_FULL },
+		{ "iso", SHMKIT_TIME_ISO },
+	};
+	size_t i;
+
+	for (i = 0; text && i < ARRAY_SIZE(styles); i++) {
+		if (strcmp(text, styles[i].name) == 0) {
+			*out = styles[i].style;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int shmkit_parse_user(const char *text, uid_t *out)
+{
+	struct passwd *pw = text ? getpwnam(text) : NULL;
+	uint32_t uid;
+
+	if (pw) {
+		*out = pw->pw_uid;
+		return 0;
+	}
+	if (shmkit_parse_id(text, UINT32_MAX - 1, &uid) < 0)
+		return -ENOENT;
+	*out = (uid_t)uid;
+	return 0;
 }

@@ -174,7 +174,7 @@ static int query_maps(struct shmkit_holders *h, int fd, int pidfd, pid_t pid,
 		      struct shmkit_holder *x)
 {
 	struct procmap_query_v1 q;
-	char name[PATH_MAX];
+	char name[PATH_MAX] = "";	/* valgrind cannot see the ioctl fill it */
 	uint64_t addr = 0;
 	int rc = 0, same_ipc = -1;
 

@@ -167,6 +167,17 @@ int shmkit_parse_duration(const char *text, uint64_t *out);
 int shmkit_parse_id(const char *text, uint32_t max, uint32_t *out);
 
 /*
+ * shmkit_parse_user:
+ * @text: a user name, or else a uid as shmkit_parse_id() reads it (at most
+ *	4294967294, since (uid_t)-1 means no user); a name that exists wins
+ *	over the number it looks like
+ * @out: the uid
+ *
+ * Returns: 0; -ENOENT when @text is neither.
+ */
+int shmkit_parse_user(const char *text, uid_t *out);
+
+/*
  * shmkit_ref_unescape:
  * @text: a reference as shmls --raw prints it (shmkit_format_escape()
  *	with SHMKIT_ESC_BLANK): each \xNN, two hex digits, stands for that byte
@@ -178,6 +189,105 @@ int shmkit_parse_id(const char *text, uint32_t max, uint32_t *out);
  * partly decoded).
  */
 int shmkit_ref_unescape(char *text);
+
+/* ----------------------------------------------------------- ref lists */
+
+/*
+ * struct shmkit_refent: one reference of a list. @text is what it was
+ * read from, for messages: the argument, or the line of input with its
+ * blanks trimmed and its \xNN escapes as written; @line is that line's
+ * number (from 1), 0 for an entry added with shmkit_reflist_add(). @text
+ * lives as long as the list.
+ */
+struct shmkit_refent {
+	struct shmkit_ref ref;
+	char *text;
+	size_t line;
+};
+
+/* References in the order given: see shmkit_reflist_new(). */
+struct shmkit_reflist;
+
+/*
+ * shmkit_reflist_new:
+ * @out: a new, empty list
+ *
+ * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_reflist_free().
+ */
+int shmkit_reflist_new(struct shmkit_reflist **out);
+
+/*
+ * shmkit_reflist_free:
+ * @list: a list, or NULL
+ *
+ * Frees it, with every text it holds; preserves errno.
+ */
+void shmkit_reflist_free(struct shmkit_reflist *list);
+
+/*
+ * shmkit_reflist_add:
+ * @list: the list
+ * @ref: a parsed reference (shmkit_ref_parse())
+ * @text: what it was parsed from, for messages; copied
+ *
+ * Appends @ref.
+ *
+ * Returns: 0 or -ENOMEM.
+ */
+int shmkit_reflist_add(struct shmkit_reflist *list, const struct shmkit_ref *ref,
+		       const char *text);
+
+/* Where shmkit_reflist_read() stopped; set only when it fails. */
+struct shmkit_reflist_error {
+	size_t line;		/* the line refused (from 1); 0 when no line was:
+				   reading failed or memory ran out */
+	const char *text;	/* that line as shmkit_refent.text would hold it,
+				   living as long as the list; NULL when @line is
+				   0 or the line holds a NUL byte */
+};
+
+/*
+ * shmkit_reflist_read:
+ * @list: the list to append to
+ * @fd: input with one reference a line, as shmls --raw -o REF prints
+ *	them: spaces and tabs before it and any blanks after it are ignored,
+ *	and so are empty lines and lines that then start with '#'; each
+ *	\xNN is decoded (shmkit_ref_unescape()) before shmkit_ref_parse()
+ *	(flags 0) reads the line. The last line needs no newline.
+ * @out: on failure, the line at fault
+ *
+ * Reads @fd to its end, appending each reference with its line number;
+ * it stops at the first line refused. The lines before it stay in @list.
+ * An interrupted read(2) is retried.
+ *
+ * Returns: 0; -EILSEQ for a line holding a NUL byte; -EINVAL or -ERANGE
+ * for a line that is no reference, or whose escapes decode to a NUL;
+ * -errno from ftok(3) for an ftok:PATH that cannot be used (all with
+ * @out->line set); -ENOMEM; -errno from read(2) (both with @out->line 0).
+ */
+int shmkit_reflist_read(struct shmkit_reflist *list, int fd,
+			struct shmkit_reflist_error *out);
+
+/*
+ * shmkit_reflist_dedup:
+ * @list: the list
+ *
+ * Drops every reference that shmkit_ref_cmp() finds equal to an earlier
+ * one, with its text; the rest keep their order.
+ *
+ * Returns: 0, or -ENOMEM with @list unchanged.
+ */
+int shmkit_reflist_dedup(struct shmkit_reflist *list);
+
+/*
+ * shmkit_reflist_all:
+ * @list: the list
+ * @out: its first entry, in the order added; valid until @list changes
+ *
+ * Returns: how many entries there are.
+ */
+size_t shmkit_reflist_all(const struct shmkit_reflist *list,
+			  const struct shmkit_refent **out);
 
 /* ----------------------------------------------------------- snapshots */
 
@@ -277,6 +387,15 @@ void shmkit_info_free(struct shmkit_info *infos);
  * key 0; -SHMKIT_ENOTSHM for a /dev/shm entry that is not a regular file.
  */
 int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
+
+/*
+ * shmkit_info_ref:
+ * @info: a segment
+ * @out: its canonical reference, as shmls prints it in the REF column:
+ *	SHMKIT_BY_ID for SysV (the key is kept too), SHMKIT_BY_NAME for
+ *	POSIX; shmkit_ref_format() writes it, shmkit_stat() finds it again
+ */
+void shmkit_info_ref(const struct shmkit_info *info, struct shmkit_ref *out);
 
 /*
  * shmkit_remove:
@@ -389,6 +508,8 @@ struct shmkit_filter {
 	uid_t uid;
 	const char *name_glob;	/* only POSIX objects whose name (without the
 				   leading '/') matches this fnmatch(3) glob */
+	const struct shmkit_holders *held_by;	/* only segments a process in this
+						   snapshot holds (shmkit_holders_scan_pid()) */
 };
 
 /*
@@ -957,6 +1078,15 @@ enum shmkit_time_style {
 };
 
 /*
+ * shmkit_parse_time_style:
+ * @text: "short", "full" or "iso", in lower case
+ * @out: the style it names
+ *
+ * Returns: 0; -EINVAL for anything else.
+ */
+int shmkit_parse_time_style(const char *text, enum shmkit_time_style *out);
+
+/*
  * shmkit_format_size:
  * @bytes: a size
  * @buf, @len: where to write it in 1024-based units with at most one
@@ -1018,6 +1148,20 @@ int shmkit_format_age(uint64_t seconds, char *buf, size_t len);
  * Returns: the length written.
  */
 size_t shmkit_format_escape(const char *s, unsigned flags, char *buf, size_t len);
+
+/*
+ * shmkit_format_holders:
+ * @x, @n: holders of one segment (shmkit_holders_of())
+ * @buf, @len: where to write them as "PID (COMM)" joined by ", ", each
+ *	COMM escaped as shmkit_format_escape() with SHMKIT_ESC_BLANK does:
+ *	"1234 (shmattach), 1240 (sleep)"; an empty string when @n is 0
+ *
+ * Output that does not fit is cut; it is always NUL-terminated when
+ * @len > 0.
+ *
+ * Returns: the length written.
+ */
+size_t shmkit_format_holders(const struct shmkit_holder *x, size_t n, char *buf, size_t len);
 
 /* ------------------------------------------------------------- columns */
 
@@ -1095,6 +1239,28 @@ void shmkit_cols_add(struct shmkit_cols *set, int col);
  * be left. On failure @set is untouched.
  */
 int shmkit_cols_parse(const char *list, struct shmkit_cols *set, size_t *bad);
+
+/* Flags for shmkit_cols_preset(); 0 picks the default set. */
+#define SHMKIT_COLS_TIMES   0x1	/* REF, KIND and the times (shmls -t) */
+#define SHMKIT_COLS_CREATOR 0x2	/* REF, KIND, the creator and owner (shmls -c) */
+
+/*
+ * shmkit_cols_preset:
+ * @which: SHMKIT_COLS_TIMES, SHMKIT_COLS_CREATOR, both, or 0 for what shmls
+ *	shows by default: REF KIND KEY OWNER PERMS SIZE NATTCH STATUS CTIME
+ * @out: the list, replaced by that set; with both flags REF and KIND come
+ *	first, then the creator and owner columns, then the times
+ */
+void shmkit_cols_preset(unsigned which, struct shmkit_cols *out);
+
+/*
+ * shmkit_cols_flags:
+ * @set: a list of columns
+ *
+ * Returns: the SHMKIT_COLF_* flags of all its columns or'ed together, so
+ * that SHMKIT_COLF_HOLDERS says whether a holder snapshot is needed.
+ */
+unsigned shmkit_cols_flags(const struct shmkit_cols *set);
 
 /* A cache of user and group names: see shmkit_names_new(). */
 struct shmkit_names;
@@ -1185,6 +1351,136 @@ int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row
 int shmkit_row_cmp(const struct shmkit_cell_opts *o, int col, const struct shmkit_row *a,
 		   const struct shmkit_row *b);
 
+/*
+ * shmkit_rows_sort:
+ * @o, @col: as for shmkit_row_cmp()
+ * @rows, @n: the rows to sort in place
+ *
+ * Sorts with qsort(3), so rows that compare equal keep no particular order.
+ */
+void shmkit_rows_sort(const struct shmkit_cell_opts *o, int col, struct shmkit_row *rows,
+		      size_t n);
+
+/* ---------------------------------------------------------------- rows */
+
+/* Flags for shmkit_rows_list(). */
+#define SHMKIT_ROWS_HOLDERS 0x1	/* give each row its holders (scans every process) */
+
+/*
+ * struct shmkit_rows_notes: what shmkit_rows_list() could not do, short of
+ * failing. Each is 0 when all went well.
+ */
+struct shmkit_rows_notes {
+	int list_rc;	/* why the segments could not be listed (-errno); only
+			   unlinked objects still held may then have rows */
+	int shmfs_rc;	/* -ENOENT: POSIX objects were to be listed, but
+			   /dev/shm does not exist */
+	int scan_rc;	/* with SHMKIT_ROWS_HOLDERS: why the processes could
+			   not be examined; the rows then have no holders */
+};
+
+/*
+ * struct shmkit_rows: segments, one row each, as shmkit_rows_list() found
+ * them. Plain data, owned by the caller: free it with shmkit_rows_free().
+ */
+struct shmkit_rows {
+	struct shmkit_row *v;
+	size_t n;
+	struct shmkit_holders *h;	/* with SHMKIT_ROWS_HOLDERS, the snapshot
+					   the rows' holders point into (NULL when
+					   it could not be taken); freed with it */
+	int *ref_rc;	/* for each reference given: 0 when it was found
+			   (whether or not it has a row), else why
+			   shmkit_stat() failed; NULL when none was given */
+};
+
+/*
+ * shmkit_rows_list:
+ * @procfd: a directory fd of /proc (see shmkit_ns_enter()), or -1
+ * @f: without @refs, which segments: every one of @f->kinds (0 or a NULL
+ *	@f meaning both) that passes shmkit_filter_match(); with @refs, only
+ *	@f->held_by applies
+ * @refs, @nrefs: the segments to show, in this order; with @nrefs 0, every
+ *	segment is listed instead
+ * @now: the current time, for @f->older_than
+ * @flags: SHMKIT_ROWS_HOLDERS or 0
+ * @notes: optional; set, on success and on failure, to what went wrong
+ *	on the way
+ * @out: the rows
+ *
+ * What shmls shows. A listing comes in listing order (SysV by id, then
+ * POSIX by name), the unlinked POSIX objects that a process still holds
+ * included (shmkit_holders_deleted() of @f->held_by when set). Every
+ * process is scanned (shmkit_holders_scan()) for SHMKIT_ROWS_HOLDERS or
+ * @f->orphans, and otherwise only to find unlinked objects, when /dev/shm
+ * has inodes beyond its root and the objects listed, or cannot tell. Rows
+ * are copies: only their holders point into @out->h.
+ *
+ * Returns: 0, or -ENOMEM (*@out untouched). The caller frees *@out with
+ * shmkit_rows_free().
+ */
+int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shmkit_ref *refs,
+		     size_t nrefs, int64_t now, unsigned flags, struct shmkit_rows_notes *notes,
+		     struct shmkit_rows **out);
+
+/*
+ * shmkit_rows_free:
+ * @rows: rows from shmkit_rows_list(), or NULL
+ *
+ * Frees them with their holder snapshot; preserves errno.
+ */
+void shmkit_rows_free(struct shmkit_rows *rows);
+
+/* ---------------------------------------------------------- limits table */
+
+/* The columns of the limits and totals table (shmls -g), in order. */
+enum shmkit_usage_col {
+	SHMKIT_UCOL_RESOURCE, SHMKIT_UCOL_DESCRIPTION, SHMKIT_UCOL_USED,
+	SHMKIT_UCOL_LIMIT, SHMKIT_UCOL_USE,
+	SHMKIT_UCOL_COUNT
+};
+
+/*
+ * shmkit_usage_column:
+ * @col: an enum shmkit_usage_col value
+ *
+ * Returns: how the column is named and shown ("RESOURCE" ... "USE%"; the
+ * last three are numbers), static and constant; NULL when @col is out of
+ * range.
+ */
+const struct shmkit_column *shmkit_usage_column(int col);
+
+/*
+ * shmkit_usage_read:
+ * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
+ * @rows, @n: the segments listed
+ * @h: a holder snapshot (for POSIX orphans), or NULL
+ * @out: room for SHMKIT_USAGE_MAX rows
+ *
+ * Reads the limits (shmkit_limits_read(); those that cannot be read stay
+ * unknown), adds up @rows per kind (shmkit_totals_add()) and writes the
+ * table of both (shmkit_usage_rows()).
+ *
+ * Returns: how many rows were written.
+ */
+size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n,
+			 const struct shmkit_holders *h, struct shmkit_usage *out);
+
+/*
+ * shmkit_usage_format:
+ * @u: one row of the table
+ * @col: an enum shmkit_usage_col value
+ * @flags: SHMKIT_CELL_EXACT or 0: byte counts as plain numbers instead of
+ *	"4K", and USE% as a number with two decimals instead of "25%"
+ * @buf, @len: where to write the cell's text (cut to fit, NUL-terminated)
+ *
+ * Returns: 1 when @buf holds the text; 0 when the cell stays empty: what
+ * is used or the limit is unknown (USE% also for a limit of 0), or @col is
+ * out of range.
+ */
+int shmkit_usage_format(const struct shmkit_usage *u, int col, unsigned flags, char *buf,
+			size_t len);
+
 /* ---------------------------------------------------------- namespaces */
 
 /*
@@ -1202,6 +1498,17 @@ int shmkit_row_cmp(const struct shmkit_cell_opts *o, int col, const struct shmki
  * capability is missing; -errno from setns(2).
  */
 int shmkit_ns_enter(pid_t pid, int *procfd);
+
+/*
+ * shmkit_ns_cap_missing:
+ *
+ * Says which capability a -EPERM from shmkit_ns_enter() was about.
+ *
+ * Returns: the first of those it needs, CAP_SYS_ADMIN then CAP_SYS_CHROOT,
+ * that this process does not hold (or whose state cannot be read); -ENOENT
+ * when it holds both.
+ */
+int shmkit_ns_cap_missing(void);
 
 /* ---------------------------------------------------------------- caps */
 

@@ -1,7 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* usage.c: each shared-memory limit next to what uses it, and the totals of a listing. */
+/* usage.c: each shared-memory limit next to what uses it, the totals of a listing, and the -g table. */
 #include <sys/types.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include "internal.h"
+
+#define NUM	(SHMKIT_COLF_RIGHT | SHMKIT_COLF_NUMBER)
+
+static const struct shmkit_column columns[] = {
+	[SHMKIT_UCOL_RESOURCE]    = { "RESOURCE", "Resource", "the limit or total", 0, 0 },
+	[SHMKIT_UCOL_DESCRIPTION] = { "DESCRIPTION", "Description", "what it counts", 0, 0 },
+	[SHMKIT_UCOL_USED]        = { "USED", "Used", "how much is used", 0, NUM },
+	[SHMKIT_UCOL_LIMIT]       = { "LIMIT", "Limit", "the limit", 0, NUM },
+	[SHMKIT_UCOL_USE]         = { "USE%", "Use", "how much of the limit is used", 0, NUM },
+};
 
 static void row(struct shmkit_usage *out, size_t *n, const char *res, const char *desc,
 		int bytes, int have_used, uint64_t used, int have_limit, uint64_t limit)
@@ -52,4 +64,53 @@ size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
 		    posix->orphan_bytes, 0, 0);
 	}
 	return n;
+}
+
+const struct shmkit_column *shmkit_usage_column(int col)
+{
+	if (col < 0 || (size_t)col >= ARRAY_SIZE(columns))
+		return NULL;
+	return &columns[col];
+}
+
+size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n,
+			 const struct shmkit_holders *h, struct shmkit_usage *out)
+{
+	struct shmkit_totals t[2] = { { 0 } };
+	struct shmkit_limits l = { 0 };
+	size_t i;
+
+	(void)shmkit_limits_read(&l);	/* what it could not read stays unknown */
+	for (i = 0; i < n; i++)
+		shmkit_totals_add(&t[rows[i].info.kind == SHMKIT_SYSV ? 0 : 1], &rows[i].info, h);
+	return shmkit_usage_rows(kinds, &l, &t[0], &t[1], out);
+}
+
+int shmkit_usage_format(const struct shmkit_usage *u, int col, unsigned flags, char *buf,
+			size_t len)
+{
+	int exact = !!(flags & SHMKIT_CELL_EXACT);
+	uint64_t v = col == SHMKIT_UCOL_USED ? u->used : u->limit;
+
+	if (len < 2)
+		return 0;
+	switch (col) {
+	case SHMKIT_UCOL_RESOURCE:
+		return snprintf(buf, len, "%s", u->resource) > 0;
+	case SHMKIT_UCOL_DESCRIPTION:
+		return snprintf(buf, len, "%s", u->description) > 0;
+	case SHMKIT_UCOL_USED:
+	case SHMKIT_UCOL_LIMIT:
+		if (!(col == SHMKIT_UCOL_USED ? u->have_used : u->have_limit))
+			return 0;
+		if (u->bytes && !exact)
+			return shmkit_format_size(v, buf, len) > 0;
+		return snprintf(buf, len, "%" PRIu64, v) > 0;
+	case SHMKIT_UCOL_USE:
+		if (!u->have_used || !u->have_limit || u->limit == 0)
+			return 0;
+		return snprintf(buf, len, exact ? "%.2f" : "%.0f%%",
+				(double)u->used * 100.0 / (double)u->limit) > 0;
+	}
+	return 0;
 }

@@ -59,6 +59,10 @@ fuzz_briefly() {
 	fuzz_briefly columns
 }
 
+@test "fuzz: shmrm - reference lists (shmkit_reflist_read, shmkit_reflist_dedup)" {
+	fuzz_briefly reflist
+}
+
 @test "fuzz: every fuzz/fuzz_*.c target has a test here and a seed corpus" {
 	local f name missing=()
 	for f in "$SHMKIT_ROOT"/fuzz/fuzz_*.c; do

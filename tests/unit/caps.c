@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* caps.c: tests of the capability helpers: which capability a denial lacked, names, has, limit. */
+/* caps.c: tests of the capability helpers: which capability a denial lacked, names, has, limit, --target's. */
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -134,6 +134,49 @@ static void test_cap_limit(void)
 	CHECK_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the cap_limit child ran to the end");
 }
 
+/* Which capability --target lacks: the first of the two the process does not hold. */
+static void test_ns_cap_missing(void)
+{
+	static const int chroot_only[] = { CAP_SYS_CHROOT }, admin_only[] = { CAP_SYS_ADMIN };
+	int64_t eff = proc_caps("CapEff");
+	int want, status;
+	pid_t pid;
+
+	if (!CHECK_TRUE(eff >= 0, "test setup: CapEff"))
+		return;
+	want = !((eff >> CAP_SYS_ADMIN) & 1) ? CAP_SYS_ADMIN :
+	       !((eff >> CAP_SYS_CHROOT) & 1) ? CAP_SYS_CHROOT : -ENOENT;
+	CHECK_RC(shmkit_ns_cap_missing(), want, "ns_cap_missing agrees with CapEff");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		CHECK_RC(shmkit_cap_limit(chroot_only, ARRAY_SIZE(chroot_only)), 0, "keep CAP_SYS_CHROOT");
+		CHECK_RC(shmkit_ns_cap_missing(), CAP_SYS_ADMIN, "without CAP_SYS_ADMIN, it is missing");
+		CHECK_RC(shmkit_cap_limit(NULL, 0), 0, "drop everything");
+		CHECK_RC(shmkit_ns_cap_missing(), CAP_SYS_ADMIN, "without either, CAP_SYS_ADMIN first");
+		fflush(stdout);
+		_exit(0);
+	}
+	if (!CHECK_TRUE(pid > 0, "test setup: fork"))
+		return;
+	waitpid(pid, &status, 0);
+	CHECK_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the first child ran to the end");
+	if (!((eff >> CAP_SYS_ADMIN) & 1))
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		CHECK_RC(shmkit_cap_limit(admin_only, ARRAY_SIZE(admin_only)), 0, "keep CAP_SYS_ADMIN");
+		CHECK_RC(shmkit_ns_cap_missing(), CAP_SYS_CHROOT, "with CAP_SYS_ADMIN alone, CAP_SYS_CHROOT");
+		fflush(stdout);
+		_exit(0);
+	}
+	if (!CHECK_TRUE(pid > 0, "test setup: fork"))
+		return;
+	waitpid(pid, &status, 0);
+	CHECK_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the second child ran to the end");
+}
+
 int main(void)
 {
 	struct check_counts *shared;
@@ -149,5 +192,6 @@ int main(void)
 	test_cap_name();
 	test_cap_has();
 	test_cap_limit();
+	test_ns_cap_missing();
 	return check_done("unit-caps");
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* filter.c: tests of the pure selection helpers: segment age, orphans without a holder scan, filters. */
+/* filter.c: tests of the selection helpers: segment age, orphans without a holder scan, filters. */
 #include <sys/types.h>
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shmkit.h"
 #include "check.h"
@@ -163,10 +164,30 @@ static void test_filter(void)
 	CHECK_RC(shmkit_filter_match(&f, &pf, NULL, NOW), 0, "one failing test (age) stops it");
 }
 
+static void test_held_by(void)
+{
+	struct shmkit_info s0 = sysv(NOW - 1000, 0, 0, 0, 1000),
+			   pf = posix("/frames", NOW - 1000, NOW - 1000, 0, 1000);
+	struct shmkit_holders *h = NULL;
+	struct shmkit_filter f;
+
+	/* This process holds neither of these made-up segments. */
+	if (!CHECK_RC(shmkit_holders_scan_pid(-1, getpid(), &h), 0, "scan this process"))
+		return;
+	memset(&f, 0, sizeof(f));
+	f.held_by = h;
+	CHECK_RC(shmkit_filter_match(&f, &s0, NULL, NOW), 0, "held_by stops a SysV it does not hold");
+	CHECK_RC(shmkit_filter_match(&f, &pf, h, NOW), 0, "held_by stops a POSIX it does not hold");
+	f.held_by = NULL;
+	CHECK_RC(shmkit_filter_match(&f, &pf, h, NOW), 1, "no held_by passes it");
+	shmkit_holders_free(h);
+}
+
 int main(void)
 {
 	test_age();
 	test_orphan();
 	test_filter();
+	test_held_by();
 	return check_done("unit-filter");
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* format.c: tests of the output helpers: sizes, perms, times, ages, escaping, ids, column lists and cells. */
+/* format.c: tests of the output helpers: sizes, perms, times, ages, escaping, holders, ids, column lists and cells. */
 #include <sys/types.h>
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,40 @@ static void test_escape(void)
 	CHECK_U64(shmkit_format_escape("abc", 0, buf, 0), 0, "escape into nothing");
 }
 
+/* Holders as shmrm names them: "PID (COMM)", the command escaped like --raw names. */
+static void test_holders(void)
+{
+	struct shmkit_holder x[40] = {
+		{ .pid = 1234, .comm = "shmattach" }, { .pid = 1240, .comm = "a b\\c\n" },
+	};
+	char buf[1024];
+	size_t i, n;
+
+	CHECK_U64(shmkit_format_holders(x, 0, buf, sizeof(buf)), 0, "holders: none");
+	CHECK_STR(buf, "", "holders: none is an empty string");
+	n = shmkit_format_holders(x, 1, buf, sizeof(buf));
+	CHECK_STR(buf, "1234 (shmattach)", "holders: one");
+	CHECK_U64(n, strlen(buf), "holders: one, length");
+	n = shmkit_format_holders(x, 2, buf, sizeof(buf));
+	CHECK_STR(buf, "1234 (shmattach), 1240 (a\\x20b\\x5cc\\x0a)", "holders: two, escaped");
+	CHECK_U64(n, strlen(buf), "holders: two, length");
+	/* Cut to fit, never overrun, always terminated. */
+	n = shmkit_format_holders(x, 2, buf, 10);
+	CHECK_STR(buf, "1234 (shm", "holders: cut");
+	CHECK_U64(n, 9, "holders: cut length");
+	CHECK_U64(shmkit_format_holders(x, 2, buf, 0), 0, "holders into nothing");
+	for (i = 2; i < ARRAY_SIZE(x); i++) {
+		x[i].pid = (pid_t)(100000 + i);
+		snprintf(x[i].comm, sizeof(x[i].comm), "p%zu", i);
+	}
+	n = shmkit_format_holders(x, ARRAY_SIZE(x), buf, 64);
+	CHECK_U64(n, 63, "holders: many, cut at 63");
+	CHECK_U64(strlen(buf), 63, "holders: many, terminated");
+	n = shmkit_format_holders(x, ARRAY_SIZE(x), buf, sizeof(buf));
+	CHECK_TRUE(n == strlen(buf) && strncmp(buf + n - 12, "100039 (p39)", 12) == 0,
+		   "holders: many, all when they fit");
+}
+
 static void test_unescape(void)
 {
 	static const struct { const char *in; int rc; const char *want; } rows[] = {
@@ -144,6 +179,30 @@ static void test_parse_id(void)
 		CHECK_U64(v, rows[i].rc ? 777 : rows[i].want, "id '%s' value", rows[i].in);
 	}
 	CHECK_RC(shmkit_parse_id(NULL, 10, &v), -EINVAL, "id NULL");
+}
+
+static void test_parse_user(void)
+{
+	static const struct { const char *in; int rc; uid_t want; } rows[] = {
+		{ "0", 0, 0 }, { "1234", 0, 1234 }, { "4294967294", 0, (uid_t)4294967294u },
+		{ "4294967295", -ENOENT, 0 }, { "shmkit-no-such-user", -ENOENT, 0 },
+		{ "", -ENOENT, 0 }, { "-1", -ENOENT, 0 }, { "12x", -ENOENT, 0 },
+	};
+	struct passwd *pw = getpwnam("root");
+	uid_t uid;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		uid = 777;
+		CHECK_RC(shmkit_parse_user(rows[i].in, &uid), rows[i].rc, "user '%s'", rows[i].in);
+		CHECK_U64(uid, rows[i].rc ? 777 : rows[i].want, "user '%s' value", rows[i].in);
+	}
+	CHECK_RC(shmkit_parse_user(NULL, &uid), -ENOENT, "user NULL");
+	if (pw) {
+		uid = 777;
+		CHECK_RC(shmkit_parse_user("root", &uid), 0, "user root");
+		CHECK_U64(uid, pw->pw_uid, "user root by name");
+	}
 }
 
 static void test_ref_cmp(void)
@@ -250,6 +309,169 @@ static void test_usage_rows(void)
 	CHECK_U64(shmkit_usage_rows(SHMKIT_LIST_POSIX, &l, &s, &p, u), 6, "rows for POSIX");
 }
 
+static void test_time_style(void)
+{
+	static const struct { const char *in; int rc; enum shmkit_time_style want; } rows[] = {
+		{ "short", 0, SHMKIT_TIME_SHORT }, { "full", 0, SHMKIT_TIME_FULL },
+		{ "iso", 0, SHMKIT_TIME_ISO }, { "ISO", -EINVAL, 0 }, { "", -EINVAL, 0 },
+		{ "shor", -EINVAL, 0 }, { "iso ", -EINVAL, 0 },
+	};
+	enum shmkit_time_style t;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		t = (enum shmkit_time_style)99;
+		CHECK_RC(shmkit_parse_time_style(rows[i].in, &t), rows[i].rc, "time style '%s'", rows[i].in);
+		CHECK_I64(t, rows[i].rc ? 99 : (int)rows[i].want, "time style '%s' value", rows[i].in);
+	}
+	CHECK_RC(shmkit_parse_time_style(NULL, &t), -EINVAL, "time style NULL");
+}
+
+/* The names of @set's columns joined by commas, as shmls -o takes them. */
+static const char *col_names(const struct shmkit_cols *set, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < set->n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+					 shmkit_column_get(set->v[i])->name);
+	return buf;
+}
+
+static void test_cols_preset(void)
+{
+	struct shmkit_cols set = { .n = 0 };
+	char buf[512];
+
+	shmkit_cols_add(&set, SHMKIT_COL_AGE);
+	shmkit_cols_preset(0, &set);
+	CHECK_STR(col_names(&set, buf, sizeof(buf)),
+		  "REF,KIND,KEY,OWNER,PERMS,SIZE,NATTCH,STATUS,CTIME", "preset: the defaults, replacing");
+	shmkit_cols_preset(SHMKIT_COLS_TIMES, &set);
+	CHECK_STR(col_names(&set, buf, sizeof(buf)), "REF,KIND,ATIME,DTIME,CTIME", "preset: -t");
+	shmkit_cols_preset(SHMKIT_COLS_CREATOR, &set);
+	CHECK_STR(col_names(&set, buf, sizeof(buf)),
+		  "REF,KIND,PERMS,CUID,CUSER,CGID,CGROUP,UID,USER,GID,GROUP", "preset: -c");
+	shmkit_cols_preset(SHMKIT_COLS_TIMES | SHMKIT_COLS_CREATOR, &set);
+	CHECK_STR(col_names(&set, buf, sizeof(buf)),
+		  "REF,KIND,PERMS,CUID,CUSER,CGID,CGROUP,UID,USER,GID,GROUP,ATIME,DTIME,CTIME",
+		  "preset: -t -c, creator first");
+
+	CHECK_U64(shmkit_cols_flags(&set) & SHMKIT_COLF_HOLDERS, 0, "no holder column in -t -c");
+	CHECK_TRUE(shmkit_cols_flags(&set) & SHMKIT_COLF_NUMBER, "-t -c has numbers");
+	set.n = 0;
+	CHECK_U64(shmkit_cols_flags(&set), 0, "no flags without columns");
+	shmkit_cols_add(&set, SHMKIT_COL_ORPHAN);
+	CHECK_U64(shmkit_cols_flags(&set), SHMKIT_COLF_BOOL | SHMKIT_COLF_HOLDERS, "ORPHAN's flags");
+	shmkit_cols_add(&set, SHMKIT_COL_SIZE);
+	CHECK_U64(shmkit_cols_flags(&set), SHMKIT_COLF_BOOL | SHMKIT_COLF_HOLDERS |
+		  SHMKIT_COLF_RIGHT | SHMKIT_COLF_NUMBER, "ORPHAN's and SIZE's flags or'ed");
+}
+
+static void test_rows_sort(void)
+{
+	struct shmkit_cell_opts o = { .time = SHMKIT_TIME_SHORT, .procfd = -1 };
+	static const struct { enum shmkit_kind kind; int id; const char *name; uint64_t size; } in[] = {
+		{ SHMKIT_POSIX, 0, "/b", 30 }, { SHMKIT_SYSV, 7, "", 10 }, { SHMKIT_POSIX, 0, "/a", 5 },
+		{ SHMKIT_SYSV, 2, "", 20 },
+	};
+	struct shmkit_row r[ARRAY_SIZE(in)];
+	char got[64];
+	size_t i, used;
+
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		r[i].info.kind = in[i].kind;
+		r[i].info.id = in[i].id;
+		snprintf(r[i].info.name, sizeof(r[i].info.name), "%s", in[i].name);
+		r[i].info.size = in[i].size;
+	}
+	shmkit_rows_sort(&o, -1, r, ARRAY_SIZE(r));
+	for (i = 0, used = 0; i < ARRAY_SIZE(r); i++)
+		used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%d%s", i ? " " : "",
+					 r[i].info.id, r[i].info.name);
+	CHECK_STR(got, "2 7 0/a 0/b", "rows in listing order: SysV by id, then POSIX by name");
+	shmkit_rows_sort(&o, SHMKIT_COL_SIZE, r, ARRAY_SIZE(r));
+	for (i = 0, used = 0; i < ARRAY_SIZE(r); i++)
+		used += (size_t)snprintf(got + used, sizeof(got) - used, "%s%" PRIu64, i ? " " : "",
+					 r[i].info.size);
+	CHECK_STR(got, "5 10 20 30", "rows by SIZE, as numbers");
+	shmkit_rows_sort(&o, SHMKIT_COL_SIZE, r, 0);
+	CHECK_U64(r[0].info.size, 5, "sorting no rows changes nothing");
+}
+
+static void test_usage_table(void)
+{
+	static const char *const names[] = { "RESOURCE", "DESCRIPTION", "USED", "LIMIT", "USE%" };
+	struct shmkit_usage u = { "SHMMAX", "largest SysV segment", 1, 1, 1, 1536, 1 << 20 };
+	struct shmkit_usage c = { "SHMMNI", "SysV segments", 0, 1, 1, 3, 4096 };
+	struct shmkit_usage out[SHMKIT_USAGE_MAX];
+	struct shmkit_row rows[3];
+	char buf[64];
+	size_t i, n;
+	int k;
+
+	for (k = 0; k < SHMKIT_UCOL_COUNT; k++) {
+		CHECK_STR(shmkit_usage_column(k)->name, names[k], "usage column %d", k);
+		CHECK_U64(shmkit_usage_column(k)->flags, k >= SHMKIT_UCOL_USED ?
+			  SHMKIT_COLF_RIGHT | SHMKIT_COLF_NUMBER : 0, "usage column %d flags", k);
+	}
+	CHECK_TRUE(!shmkit_usage_column(-1) && !shmkit_usage_column(SHMKIT_UCOL_COUNT),
+		   "no usage column out of range");
+
+	CHECK_TRUE(shmkit_usage_format(&u, SHMKIT_UCOL_RESOURCE, 0, buf, sizeof(buf)), "RESOURCE");
+	CHECK_STR(buf, "SHMMAX", "RESOURCE text");
+	CHECK_TRUE(shmkit_usage_format(&u, SHMKIT_UCOL_DESCRIPTION, 0, buf, sizeof(buf)), "DESCRIPTION");
+	CHECK_STR(buf, "largest SysV segment", "DESCRIPTION text");
+	shmkit_usage_format(&u, SHMKIT_UCOL_USED, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "1.5K", "USED in bytes for people");
+	shmkit_usage_format(&u, SHMKIT_UCOL_USED, SHMKIT_CELL_EXACT, buf, sizeof(buf));
+	CHECK_STR(buf, "1536", "USED exact");
+	shmkit_usage_format(&u, SHMKIT_UCOL_LIMIT, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "1M", "LIMIT in bytes for people");
+	shmkit_usage_format(&u, SHMKIT_UCOL_USE, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "0%", "USE%% rounded");
+	shmkit_usage_format(&u, SHMKIT_UCOL_USE, SHMKIT_CELL_EXACT, buf, sizeof(buf));
+	CHECK_STR(buf, "0.15", "USE%% exact: two decimals, no sign");
+	shmkit_usage_format(&c, SHMKIT_UCOL_USED, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "3", "a count stays a number");
+	shmkit_usage_format(&c, SHMKIT_UCOL_LIMIT, 0, buf, sizeof(buf));
+	CHECK_STR(buf, "4096", "a count limit stays a number");
+	c.limit = 0;
+	CHECK_TRUE(!shmkit_usage_format(&c, SHMKIT_UCOL_USE, 0, buf, sizeof(buf)), "no USE%% of limit 0");
+	c.have_limit = 0;
+	CHECK_TRUE(!shmkit_usage_format(&c, SHMKIT_UCOL_LIMIT, 0, buf, sizeof(buf)), "unknown LIMIT");
+	c.have_used = 0;
+	CHECK_TRUE(!shmkit_usage_format(&c, SHMKIT_UCOL_USED, 0, buf, sizeof(buf)), "unknown USED");
+	CHECK_TRUE(!shmkit_usage_format(&u, SHMKIT_UCOL_COUNT, 0, buf, sizeof(buf)), "no column 5");
+	CHECK_TRUE(!shmkit_usage_format(&u, SHMKIT_UCOL_RESOURCE, 0, buf, 1), "no room");
+
+	memset(rows, 0, sizeof(rows));
+	rows[0].info.kind = SHMKIT_SYSV;
+	rows[0].info.size = 4096;
+	rows[0].info.nattch = 1;
+	rows[1].info.kind = SHMKIT_SYSV;
+	rows[1].info.size = 8192;
+	rows[2].info.kind = SHMKIT_POSIX;
+	rows[2].info.size = 100;
+	n = shmkit_usage_read(SHMKIT_LIST_ALL, rows, ARRAY_SIZE(rows), NULL, out);
+	CHECK_U64(n, 15, "usage_read: rows for both kinds");
+	for (i = 0; i < n; i++)
+		if (strcmp(out[i].resource, "SYSV-SEGMENTS") == 0)
+			CHECK_U64(out[i].used, 2, "usage_read: two SysV segments");
+		else if (strcmp(out[i].resource, "SYSV-ORPHANED") == 0)
+			CHECK_U64(out[i].used, 8192, "usage_read: the SysV orphan's size");
+		else if (strcmp(out[i].resource, "SHMMAX") == 0)
+			CHECK_U64(out[i].used, 8192, "usage_read: the largest SysV segment");
+		else if (strcmp(out[i].resource, "POSIX-BYTES") == 0)
+			CHECK_U64(out[i].used, 100, "usage_read: POSIX bytes");
+		else if (strcmp(out[i].resource, "POSIX-ORPHANED") == 0)
+			CHECK_TRUE(!out[i].have_used, "usage_read: POSIX orphans unknown without holders");
+	CHECK_U64(shmkit_usage_read(SHMKIT_LIST_SYSV, rows, 0, NULL, out), 9,
+		  "usage_read: SysV rows only, nothing listed");
+}
+
 int main(void)
 {
 	test_size();
@@ -257,10 +479,16 @@ int main(void)
 	test_time_and_age();
 	test_escape();
 	test_unescape();
+	test_holders();
 	test_parse_id();
+	test_parse_user();
 	test_ref_cmp();
 	test_columns();
 	test_cells();
 	test_usage_rows();
+	test_time_style();
+	test_cols_preset();
+	test_rows_sort();
+	test_usage_table();
 	return check_done("unit-format");
 }

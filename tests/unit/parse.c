@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* parse.c: table-driven tests of the pure parsers in libshmkit (refs, sizes, modes, durations, messages). */
+/* parse.c: table-driven tests of the pure parsers in libshmkit (refs, ref lists, sizes, modes, durations, messages). */
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shmkit.h"
 #include "check.h"
@@ -768,6 +772,248 @@ static void test_duration_case(void)
 	}
 }
 
+/* ------------------------------------------------------------ ref lists */
+
+/* An fd to read @len bytes of @data from (a memfd: no pipe buffer to fill). */
+static int feed(const char *data, size_t len)
+{
+	int fd = memfd_create("refs", 0);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0) {
+		perror("feed");
+		exit(1);
+	}
+	return fd;
+}
+
+/* Reads @len bytes of @data into a new list: the rc, and the list in *out. */
+static int read_list(const char *data, size_t len, struct shmkit_reflist **out,
+		     struct shmkit_reflist_error *e)
+{
+	int fd = feed(data, len), rc;
+
+	if (shmkit_reflist_new(out) < 0) {
+		perror("shmkit_reflist_new");
+		exit(1);
+	}
+	rc = shmkit_reflist_read(*out, fd, e);
+	close(fd);
+	return rc;
+}
+
+/* Lines as shmrm - reads them: blanks, comments, escapes, line numbers, duplicates. */
+static void test_reflist_read(void)
+{
+	static const char in[] = "# leaked\n\n0x6001\n  /one  \n\t/two\t\r\n   # x\n/one\n"
+				 "5\nid:5\n\x0c\n/sp\\x20ace\n/new\\x0aline\n/last";
+	static const struct {
+		const char *text, *parse;
+		size_t line;
+	} want[] = {
+		{ "0x6001", "0x6001", 3 }, { "/one", "/one", 4 }, { "/two", "/two", 5 },
+		{ "/one", "/one", 7 }, { "5", "5", 8 }, { "id:5", "5", 9 },
+		{ "/sp\\x20ace", "/sp ace", 11 }, { "/new\\x0aline", "/new\nline", 12 },
+		{ "/last", "/last", 13 },
+	};
+	static const size_t kept[] = { 0, 1, 2, 4, 6, 7, 8 };
+	struct shmkit_reflist_error e = { 77, "untouched" };
+	const struct shmkit_refent *v;
+	struct shmkit_reflist *list;
+	struct shmkit_ref ref;
+	size_t n, i;
+	char buf[64];
+
+	CHECK_RC(read_list(in, sizeof(in) - 1, &list, &e), 0, "reflist_read: a list of references");
+	CHECK_TRUE(e.line == 77 && strcmp(e.text, "untouched") == 0, "reflist_read: *out untouched on success");
+	n = shmkit_reflist_all(list, &v);
+	CHECK_U64(n, ARRAY_SIZE(want), "reflist_read: one entry a reference line");
+	for (i = 0; i < n && i < ARRAY_SIZE(want); i++) {
+		shmkit_ref_parse(want[i].parse, 0, &ref);
+		CHECK_STR(v[i].text, want[i].text, "reflist entry %zu: text as written", i);
+		CHECK_U64(v[i].line, want[i].line, "reflist entry %zu: line", i);
+		CHECK_I64(shmkit_ref_cmp(&v[i].ref, &ref), 0, "reflist entry %zu: %s",
+			  i, show(want[i].parse, buf, sizeof(buf)));
+	}
+	CHECK_RC(shmkit_reflist_dedup(list), 0, "reflist_dedup");
+	n = shmkit_reflist_all(list, &v);
+	CHECK_U64(n, ARRAY_SIZE(kept), "reflist_dedup: later duplicates dropped");
+	for (i = 0; i < n && i < ARRAY_SIZE(kept); i++)
+		CHECK_U64(v[i].line, want[kept[i]].line, "reflist_dedup: entry %zu keeps its place", i);
+	shmkit_reflist_free(list);
+
+	/* Nothing to read, or nothing but blanks and comments. */
+	CHECK_RC(read_list("", 0, &list, &e), 0, "reflist_read: empty input");
+	CHECK_U64(shmkit_reflist_all(list, &v), 0, "reflist_read: empty input, no entry");
+	CHECK_RC(shmkit_reflist_dedup(list), 0, "reflist_dedup: empty list");
+	shmkit_reflist_free(list);
+	CHECK_RC(read_list("\n# x\n \t\n   ", 11, &list, &e), 0, "reflist_read: blanks only");
+	CHECK_U64(shmkit_reflist_all(list, &v), 0, "reflist_read: blanks only, no entry");
+	shmkit_reflist_free(list);
+}
+
+/* The first line refused stops the read; what came before stays. */
+static void test_reflist_errors(void)
+{
+	static const struct {
+		int line;
+		const char *in;
+		size_t len;
+		int rc;
+		size_t at, before;
+		const char *text;
+	} rows[] = {
+#define ROW(s, rc, at, before, text) { __LINE__, s, sizeof(s) - 1, rc, at, before, text }
+		ROW("/one\n/a\0b\n/two\n", -EILSEQ, 2, 1, NULL),
+		ROW("\0\n", -EILSEQ, 1, 0, NULL),
+		ROW("/one\n\0", -EILSEQ, 2, 1, NULL),
+		ROW("/one\nnot a ref\n/two", -EINVAL, 2, 1, "not a ref"),
+		ROW("junk\n/a\0b\n", -EINVAL, 1, 0, "junk"),
+		ROW("  /a\\x00b  \n", -EINVAL, 1, 0, "/a\\x00b"),
+		ROW("/a\\x2fb\n", -EINVAL, 1, 0, "/a\\x2fb"),
+		ROW("\x0b/two\n", -EINVAL, 1, 0, "\x0b/two"),
+		ROW("private\n", -EINVAL, 1, 0, "private"),
+		ROW("0x0\n", -EINVAL, 1, 0, "0x0"),
+		ROW("/one\n0x1ffffffff\n", -ERANGE, 2, 1, "0x1ffffffff"),
+		ROW("ftok:/no/such/path:1\n", -ENOENT, 1, 0, "ftok:/no/such/path:1"),
+#undef ROW
+	};
+	struct shmkit_reflist_error e;
+	const struct shmkit_refent *v;
+	struct shmkit_reflist *list;
+	char buf[64];
+	size_t i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		const char *what = show(rows[i].in, buf, sizeof(buf));
+
+		memset(&e, 0, sizeof(e));
+		CHECK_RC_AT(__FILE__, rows[i].line, read_list(rows[i].in, rows[i].len, &list, &e),
+			    rows[i].rc, "reflist_read '%s'", what);
+		CHECK_U64_AT(__FILE__, rows[i].line, e.line, rows[i].at, "reflist_read '%s': line", what);
+		if (rows[i].text)
+			CHECK_STR_AT(__FILE__, rows[i].line, e.text, rows[i].text,
+				     "reflist_read '%s': text", what);
+		else
+			CHECK_TRUE_AT(__FILE__, rows[i].line, e.text == NULL,
+				      "reflist_read '%s': no text for a NUL byte", what);
+		CHECK_U64_AT(__FILE__, rows[i].line, shmkit_reflist_all(list, &v), rows[i].before,
+			     "reflist_read '%s': lines before it kept", what);
+		shmkit_reflist_free(list);
+	}
+
+	/* Reading itself fails: no line is at fault. */
+	shmkit_reflist_new(&list);
+	memset(&e, 0xa5, sizeof(e));
+	CHECK_RC(shmkit_reflist_read(list, -1, &e), -EBADF, "reflist_read: a bad fd");
+	CHECK_TRUE(e.line == 0 && e.text == NULL, "reflist_read: a bad fd is no line's fault");
+	fd = open("/", O_RDONLY | O_DIRECTORY);
+	CHECK_RC(shmkit_reflist_read(list, fd, &e), -EISDIR, "reflist_read: a directory");
+	close(fd);
+	CHECK_U64(shmkit_reflist_all(list, &v), 0, "reflist_read: nothing added");
+	shmkit_reflist_free(list);
+}
+
+/* Lines longer than any buffer, many lines, and a list built from both sources. */
+static void test_reflist_sizes(void)
+{
+	size_t big = 100000, i, n, len;
+	struct shmkit_reflist_error e;
+	const struct shmkit_refent *v;
+	struct shmkit_reflist *list;
+	struct shmkit_ref ref;
+	char *s = malloc(2 * big + 64), name[32];
+	int fd;
+
+	if (!s)
+		exit(1);
+	/* A name far past SHMKIT_NAME_MAX, refused whole. */
+	s[0] = '/';
+	memset(s + 1, 'a', big);
+	memcpy(s + 1 + big, "\n/two\n", 6);
+	CHECK_RC(read_list(s, big + 7, &list, &e), -EINVAL, "reflist_read: a 100000-byte line");
+	CHECK_U64(e.line, 1, "reflist_read: the long line is line 1");
+	CHECK_U64(e.text ? strlen(e.text) : 0, big + 1, "reflist_read: its text is whole");
+	shmkit_reflist_free(list);
+	/* Blanks around a reference, far more than one read. */
+	memset(s, ' ', big);
+	memcpy(s + big, "/one", 4);
+	memset(s + big + 4, '\t', big);
+	memcpy(s + 2 * big + 4, "\n/two", 5);
+	CHECK_RC(read_list(s, 2 * big + 9, &list, &e), 0, "reflist_read: 100000 blanks each side");
+	n = shmkit_reflist_all(list, &v);
+	CHECK_TRUE(n == 2 && strcmp(v[0].text, "/one") == 0 && v[1].line == 2 &&
+		   strcmp(v[1].text, "/two") == 0, "reflist_read: blanks trimmed, last line read");
+	shmkit_reflist_free(list);
+	free(s);
+
+	/* 20000 lines, every name twice: the first of each stays, in order. */
+	s = malloc(40000 * 16);
+	if (!s)
+		exit(1);
+	for (i = len = 0; i < 40000; i++)
+		len += (size_t)sprintf(s + len, "/n%05zu\n", i % 20000);
+	CHECK_RC(read_list(s, len, &list, &e), 0, "reflist_read: 40000 lines");
+	CHECK_U64(shmkit_reflist_all(list, &v), 40000, "reflist_read: 40000 entries");
+	CHECK_RC(shmkit_reflist_dedup(list), 0, "reflist_dedup: 40000 entries");
+	n = shmkit_reflist_all(list, &v);
+	CHECK_U64(n, 20000, "reflist_dedup: 20000 left");
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "/n%05zu", i);
+		if (strcmp(v[i].ref.name, name) != 0 || v[i].line != i + 1)
+			break;
+	}
+	CHECK_U64(i, n, "reflist_dedup: first occurrences, in input order");
+	shmkit_reflist_free(list);
+	free(s);
+
+	/* Arguments and input in one list: the text is copied, duplicates span both. */
+	shmkit_reflist_new(&list);
+	snprintf(name, sizeof(name), "key:5");
+	shmkit_ref_parse(name, 0, &ref);
+	CHECK_RC(shmkit_reflist_add(list, &ref, name), 0, "reflist_add");
+	name[0] = 'X';
+	fd = feed("0x5\n/one\n", 9);
+	CHECK_RC(shmkit_reflist_read(list, fd, &e), 0, "reflist_read after reflist_add");
+	close(fd);
+	shmkit_ref_parse("/one", 0, &ref);
+	CHECK_RC(shmkit_reflist_add(list, &ref, "/one"), 0, "reflist_add after reflist_read");
+	n = shmkit_reflist_all(list, &v);
+	CHECK_TRUE(n == 4 && strcmp(v[0].text, "key:5") == 0 && v[0].line == 0 && v[1].line == 1 &&
+		   v[3].line == 0, "reflist: entries in order, added ones on line 0");
+	shmkit_reflist_dedup(list);
+	n = shmkit_reflist_all(list, &v);
+	CHECK_TRUE(n == 2 && strcmp(v[0].text, "key:5") == 0 && strcmp(v[1].text, "/one") == 0 &&
+		   v[1].line == 2, "reflist_dedup: across added and read entries");
+	errno = ENOTTY;
+	shmkit_reflist_free(list);
+	shmkit_reflist_free(NULL);
+	CHECK_RC(-errno, -ENOTTY, "reflist_free preserves errno and takes NULL");
+}
+
+/* A snapshot's canonical reference. */
+static void test_info_ref(void)
+{
+	struct shmkit_info sysv = { .kind = SHMKIT_SYSV, .id = 32768, .key = 0x162e };
+	struct shmkit_info posix = { .kind = SHMKIT_POSIX, .name = "/a b" };
+	struct shmkit_ref ref, want;
+	char buf[32];
+
+	shmkit_info_ref(&sysv, &ref);
+	CHECK_TRUE(ref.kind == SHMKIT_SYSV && ref.by == SHMKIT_BY_ID && ref.id == 32768 &&
+		   ref.key == 0x162e, "info_ref: SysV by id, key kept");
+	shmkit_ref_format(&ref, buf, sizeof(buf));
+	CHECK_STR(buf, "32768", "info_ref: SysV formats as its shmid");
+	shmkit_ref_parse("32768", 0, &want);
+	CHECK_I64(shmkit_ref_cmp(&ref, &want), 0, "info_ref: SysV equals the parsed shmid");
+	shmkit_info_ref(&posix, &ref);
+	CHECK_TRUE(ref.kind == SHMKIT_POSIX && ref.by == SHMKIT_BY_NAME, "info_ref: POSIX by name");
+	shmkit_ref_format(&ref, buf, sizeof(buf));
+	CHECK_STR(buf, "/a b", "info_ref: POSIX formats as its name");
+	shmkit_ref_parse("/a b", 0, &want);
+	CHECK_I64(shmkit_ref_cmp(&ref, &want), 0, "info_ref: POSIX equals the parsed name");
+}
+
 /* ------------------------------------------------------------- messages */
 
 static int all_lowercase_start(const char *s)
@@ -848,6 +1094,10 @@ int main(void)
 	test_mode_rows();
 	test_duration_rows();
 	test_duration_case();
+	test_reflist_read();
+	test_reflist_errors();
+	test_reflist_sizes();
+	test_info_ref();
 	test_strerror();
 	test_error_codes_above_errno();
 	return check_done("unit-parse");

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shmkit.h"
@@ -1111,6 +1112,208 @@ out:
 	unlink(path_of(&link, path, sizeof(path)));
 }
 
+/* ----------------------------------------------------------------- rows */
+
+/* The row of a SysV shmid (@name NULL) or of a POSIX name with these status bits, or NULL. */
+static const struct shmkit_row *row_of(const struct shmkit_rows *rows, int id, const char *name,
+				       unsigned status)
+{
+	size_t i;
+
+	for (i = 0; i < rows->n; i++) {
+		const struct shmkit_info *e = &rows->v[i].info;
+
+		if (name ? e->kind == SHMKIT_POSIX && strcmp(e->name, name) == 0 &&
+			   e->status == status : e->kind == SHMKIT_SYSV && e->id == id)
+			return &rows->v[i];
+	}
+	return NULL;
+}
+
+static int rows_in_listing_order(const struct shmkit_rows *rows)
+{
+	size_t i;
+
+	for (i = 1; i < rows->n; i++) {
+		const struct shmkit_info *a = &rows->v[i - 1].info, *b = &rows->v[i].info;
+
+		if (a->kind != b->kind ? a->kind > b->kind : a->kind == SHMKIT_SYSV ?
+		    a->id >= b->id : strcmp(a->name, b->name) > 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void test_rows(void)
+{
+	struct shmkit_ref ka = key_ref(KEY(20)), kb = key_ref(KEY(21)), pa = name_ref("rows-a"),
+			  pb = name_ref("rows-b"), pd = name_ref("rows-d"), nx = name_ref("rows-none");
+	struct shmkit_seg *sa = NULL, *sb = NULL, *xa = NULL, *xb = NULL, *xd = NULL, *xd2 = NULL;
+	struct shmkit_rows_notes nt;
+	struct shmkit_rows *rows = NULL;
+	struct shmkit_holders *kid = NULL;
+	struct shmkit_filter f;
+	struct shmkit_ref refs[4];
+	const struct shmkit_row *r;
+	int64_t now = (int64_t)time(NULL);
+	int ida = -1, idb = -1, sure;
+	pid_t child = -1;
+
+	CHECK_RC(shmkit_seg_create(&ka, 4096, 0600, 0, &sa), 0, "rows: create 0x5eed0014");
+	CHECK_RC(shmkit_seg_create(&kb, 4096, 0600, 0, &sb), 0, "rows: create 0x5eed0015");
+	CHECK_RC(shmkit_seg_create(&pa, 4096, 0600, 0, &xa), 0, "rows: create %s", pa.name);
+	CHECK_RC(shmkit_seg_create(&pb, 4096, 0600, 0, &xb), 0, "rows: create %s", pb.name);
+	CHECK_RC(shmkit_seg_create(&pd, 8192, 0600, 0, &xd), 0, "rows: create %s", pd.name);
+	if (!sa || !sb || !xa || !xb || !xd)
+		goto out;
+	ida = shmkit_seg_ref(sa)->id;
+	idb = shmkit_seg_ref(sb)->id;
+	CHECK_RC(shmkit_seg_attach(sa, 0), 0, "rows: attach 0x5eed0014");
+	CHECK_RC(shmkit_seg_attach(xa, 0), 0, "rows: attach %s", pa.name);
+	CHECK_RC(shmkit_seg_attach(xd, 0), 0, "rows: attach %s", pd.name);
+	shmkit_seg_close(xb);	/* its fd would hold it */
+	xb = NULL;
+	/* Unlinked while mapped, and a new object of the same name that nothing holds. */
+	CHECK_RC(shm_unlink(pd.name), 0, "rows: unlink %s", pd.name);
+	CHECK_RC(shmkit_seg_create(&pd, 100, 0600, 0, &xd2), 0, "rows: create %s again", pd.name);
+	shmkit_seg_close(xd2);
+	xd2 = NULL;
+	/* A holder scan leaves out the process scanning: a child holds them for it. */
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	if (!CHECK_TRUE(child > 0, "rows: test setup: fork"))
+		goto out;
+
+	memset(&nt, 0x55, sizeof(nt));
+	if (!CHECK_RC(shmkit_rows_list(-1, NULL, NULL, 0, now, SHMKIT_ROWS_HOLDERS, &nt, &rows), 0,
+		      "rows: list everything with holders"))
+		goto out;
+	CHECK_TRUE(nt.list_rc == 0 && nt.shmfs_rc == 0 && nt.scan_rc == 0, "rows: nothing to note");
+	CHECK_TRUE(rows->h != NULL && rows->ref_rc == NULL, "rows: a snapshot, no reference results");
+	sure = rows->h && shmkit_holders_unreadable(rows->h) == 0;
+	CHECK_TRUE(rows_in_listing_order(rows), "rows: in listing order");
+	r = row_of(rows, ida, NULL, 0);
+	if (CHECK_TRUE(r != NULL, "rows: has shmid %d", ida))
+		CHECK_TRUE(r->nholders == 1 && r->holders[0].pid == child && r->orphan == 0,
+			   "rows: shmid %d held by the child", ida);
+	r = row_of(rows, idb, NULL, 0);
+	if (CHECK_TRUE(r != NULL, "rows: has shmid %d", idb))
+		CHECK_TRUE(r->nholders == 0 && r->orphan == 1, "rows: shmid %d is an orphan", idb);
+	r = row_of(rows, 0, pa.name, 0);
+	if (CHECK_TRUE(r != NULL, "rows: has %s", pa.name))
+		CHECK_TRUE(r->nholders == 1 && r->holders[0].pid == child, "rows: %s held", pa.name);
+	r = row_of(rows, 0, pb.name, 0);
+	if (CHECK_TRUE(r != NULL, "rows: has %s", pb.name) && sure)
+		CHECK_TRUE(r->nholders == 0 && r->orphan == 1, "rows: %s is an orphan", pb.name);
+	r = row_of(rows, 0, pd.name, SHMKIT_ST_DELETED);
+	if (CHECK_TRUE(r != NULL, "rows: has the unlinked %s", pd.name))
+		CHECK_TRUE(r->nholders == 1 && r->info.size == 8192, "rows: the unlinked one is held");
+	CHECK_TRUE(row_of(rows, 0, pd.name, 0) != NULL, "rows: and the new %s", pd.name);
+	errno = EXDEV;
+	shmkit_rows_free(rows);
+	CHECK_RC(errno, EXDEV, "rows_free preserves errno");
+	shmkit_rows_free(NULL);
+	CHECK_RC(errno, EXDEV, "rows_free(NULL) does nothing");
+
+	/* Without holders: no snapshot, but the unlinked object is still found. */
+	rows = NULL;
+	if (CHECK_RC(shmkit_rows_list(-1, NULL, NULL, 0, now, 0, NULL, &rows), 0, "rows: no holders")) {
+		CHECK_TRUE(rows->h == NULL, "rows: no snapshot kept");
+		r = row_of(rows, ida, NULL, 0);
+		CHECK_TRUE(r && r->nholders == 0 && r->orphan == 0, "rows: nattch still tells");
+		CHECK_TRUE(row_of(rows, 0, pd.name, SHMKIT_ST_DELETED) != NULL,
+			   "rows: the unlinked object without holders");
+		shmkit_rows_free(rows);
+	}
+
+	/* Filters: kinds, orphans, and what one process holds. */
+	memset(&f, 0, sizeof(f));
+	f.kinds = SHMKIT_LIST_SYSV;
+	rows = NULL;
+	if (CHECK_RC(shmkit_rows_list(-1, &f, NULL, 0, now, SHMKIT_ROWS_HOLDERS, NULL, &rows), 0,
+		     "rows: SysV only")) {
+		CHECK_TRUE(row_of(rows, ida, NULL, 0) && !row_of(rows, 0, pa.name, 0) &&
+			   !row_of(rows, 0, pd.name, SHMKIT_ST_DELETED), "rows: SysV only has no POSIX");
+		shmkit_rows_free(rows);
+	}
+	f.kinds = 0;
+	f.orphans = 1;
+	rows = NULL;
+	if (sure && CHECK_RC(shmkit_rows_list(-1, &f, NULL, 0, now, SHMKIT_ROWS_HOLDERS, NULL, &rows),
+			     0, "rows: orphans")) {
+		CHECK_TRUE(row_of(rows, idb, NULL, 0) && row_of(rows, 0, pb.name, 0) &&
+			   row_of(rows, 0, pd.name, 0), "rows: orphans");
+		CHECK_TRUE(!row_of(rows, ida, NULL, 0) && !row_of(rows, 0, pa.name, 0) &&
+			   !row_of(rows, 0, pd.name, SHMKIT_ST_DELETED), "rows: no held ones");
+		shmkit_rows_free(rows);
+	}
+	f.orphans = 0;
+	if (!CHECK_RC(shmkit_holders_scan_pid(-1, child, &kid), 0, "rows: scan the child"))
+		goto out;
+	f.held_by = kid;
+	rows = NULL;
+	if (CHECK_RC(shmkit_rows_list(-1, &f, NULL, 0, now, SHMKIT_ROWS_HOLDERS, NULL, &rows), 0,
+		     "rows: held by the child")) {
+		CHECK_TRUE(row_of(rows, ida, NULL, 0) && row_of(rows, 0, pa.name, 0) &&
+			   row_of(rows, 0, pd.name, SHMKIT_ST_DELETED), "rows: what the child holds");
+		CHECK_TRUE(!row_of(rows, idb, NULL, 0) && !row_of(rows, 0, pb.name, 0) &&
+			   !row_of(rows, 0, pd.name, 0), "rows: nothing it does not hold");
+		shmkit_rows_free(rows);
+	}
+
+	/* References: in their order, unfiltered but for held_by, a missing one noted. */
+	refs[0] = pb;
+	refs[1] = nx;
+	refs[2] = ka;
+	refs[3] = pa;
+	f.kinds = SHMKIT_LIST_SYSV;
+	f.held_by = NULL;
+	rows = NULL;
+	memset(&nt, 0x55, sizeof(nt));
+	if (CHECK_RC(shmkit_rows_list(-1, &f, refs, 4, now, 0, &nt, &rows), 0, "rows: references")) {
+		CHECK_TRUE(nt.list_rc == 0 && nt.shmfs_rc == 0 && nt.scan_rc == 0, "rows: refs, no notes");
+		CHECK_TRUE(rows->ref_rc && rows->ref_rc[0] == 0 && rows->ref_rc[1] == -ENOENT &&
+			   rows->ref_rc[2] == 0 && rows->ref_rc[3] == 0, "rows: one result per reference");
+		CHECK_U64(rows->n, 3, "rows: a row per reference found, whatever the kinds");
+		CHECK_TRUE(rows->n == 3 && strcmp(rows->v[0].info.name, pb.name) == 0 &&
+			   rows->v[1].info.id == ida && strcmp(rows->v[2].info.name, pa.name) == 0,
+			   "rows: in the order given");
+		shmkit_rows_free(rows);
+	}
+	f.held_by = kid;
+	rows = NULL;
+	if (CHECK_RC(shmkit_rows_list(-1, &f, refs, 4, now, 0, NULL, &rows), 0,
+		     "rows: references held by the child")) {
+		CHECK_TRUE(rows->n == 2 && rows->v[0].info.id == ida &&
+			   strcmp(rows->v[1].info.name, pa.name) == 0, "rows: only those it holds");
+		shmkit_rows_free(rows);
+	}
+
+out:
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	shmkit_holders_free(kid);
+	shmkit_seg_close(sa);
+	shmkit_seg_close(sb);
+	shmkit_seg_close(xa);
+	shmkit_seg_close(xb);
+	shmkit_seg_close(xd);
+	shmkit_seg_close(xd2);
+	if (ida >= 0)
+		shmctl(ida, IPC_RMID, NULL);
+	if (idb >= 0)
+		shmctl(idb, IPC_RMID, NULL);
+	shm_unlink(pa.name);
+	shm_unlink(pb.name);
+	shm_unlink(pd.name);
+}
+
 /* ------------------------------------------------------------------- io */
 
 static void test_io_one(struct shmkit_seg *seg, const char *kind)
@@ -1491,6 +1694,7 @@ int main(void)
 	test_posix_zero_length();
 	test_posix_not_shm();
 	test_list();
+	test_rows();
 	test_io();
 	test_sysv_limits();
 	test_posix_enospc();
