@@ -353,13 +353,13 @@ int main(int argc, const char **argv)
 		note("out of memory");
 		return finish(con, EXIT_FAILED);
 	}
-	for (i = 0; i < n; i++)
-		parse_ref(args[i], 0, &refs[i]);
-
+	/* ftok: paths are the container's, so enter its namespaces first. */
 	if (o.tpid) {
 		drop_caps(keep_ns, ARRAY_SIZE(keep_ns));
 		enter_target(o.target, (pid_t)o.tpid, &o.cell.procfd);
 	}
+	for (i = 0; i < n; i++)
+		parse_ref(args[i], 0, &refs[i]);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
 	o.cell.now = (int64_t)time(NULL);

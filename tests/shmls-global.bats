@@ -76,6 +76,7 @@ limit() {
 		mount -t tmpfs inner /dev/shm
 		"$HELPERS/seg" create 0x7e57 8192 0600 >/dev/null
 		: >/dev/shm/inner-object
+		shmcreate ftok:/dev/shm/inner-object:7 4096 >/dev/null
 		exec sleep 60' &
 	HOLDER_PIDS+=($!)
 	for ((i = 0; i < 100; i++)); do
@@ -85,8 +86,15 @@ limit() {
 	done
 	run -0 --separate-stderr shmls --target "$!" -r -n -o KIND,KEY,NAME,SIZE
 	assert_equal "$stderr" ""
-	assert_output "sysv 0x00007e57  8192
-posix  inner-object 0"
+	assert_output --partial "sysv 0x00007e57  8192
+"
+	assert_output --partial "posix  inner-object 0"
+	assert_equal "${#lines[@]}" 3
+	# an ftok: path is the container's: no /dev/shm/inner-object here
+	[[ ! -e /dev/shm/inner-object ]]
+	run -0 --separate-stderr shmls --target "$!" -r -n -o SIZE ftok:/dev/shm/inner-object:7
+	assert_equal "$stderr" ""
+	assert_output "4096"
 	# and our own namespaces are unchanged
 	run -0 --separate-stderr shmls -r -n -o REF
 	assert_output "$ours

@@ -198,6 +198,7 @@ shmrm: cannot remove '/fifo': not a shared memory object"
 		mount -t tmpfs inner /dev/shm || exit 1
 		"$1" create 0x7001 4096 0600 >/dev/null
 		: >/dev/shm/leaked
+		shmcreate ftok:/dev/shm/leaked:7 4096 >/dev/null
 		: >/dev/shm/held
 		exec 3</dev/shm/held
 		exec sleep 60' _ "$HELPERS/seg" </dev/null >/dev/null 2>&1 &
@@ -207,6 +208,10 @@ shmrm: cannot remove '/fifo': not a shared memory object"
 		[[ $(cat "/proc/$child/comm" 2>/dev/null) == sleep ]] && break
 		sleep 0.05
 	done
+	# an ftok: path is the container's: no /dev/shm/leaked here
+	[[ ! -e /dev/shm/leaked ]]
+	run -0 --separate-stderr shmrm --target "$child" -v ftok:/dev/shm/leaked:7
+	assert_output --regexp '^removed [0-9]+$'
 	run -0 --separate-stderr shmrm --target "$child" -v --all
 	assert_output --regexp '^removed [0-9]+
 removed /leaked$'
