@@ -2,10 +2,8 @@
 /* shmrm: remove segments by reference, or select leaked ones with shmls's filters; never a held one unless forced. */
 #include <sys/capability.h>
 #include <sys/types.h>
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +244,7 @@ int main(int argc, const char **argv)
 	poptContext con;
 	size_t n, nv, i, dashes = 0;
 	uint64_t nattch;
-	uint32_t uid = 0, pid = 0;
+	uint32_t pid = 0;
 	int select, rc;
 
 	con = parse_options(argc, argv, table, "[REF...|-]");
@@ -268,16 +266,9 @@ int main(int argc, const char **argv)
 	if (o.older_than && shmkit_parse_duration(o.older_than, &f.older_than) < 0)
 		usage_error("invalid duration '%s' (expected N, Ns, Nm, Nh, Nd or Nw)",
 			    o.older_than);
-	if (o.user) {
-		struct passwd *pw = isdigit((unsigned char)o.user[0]) ? NULL : getpwnam(o.user);
-
-		if (!pw && !isdigit((unsigned char)o.user[0]))
-			usage_error("no such user '%s'", o.user);
-		if (!pw && shmkit_parse_id(o.user, UINT32_MAX - 1, &uid) < 0)
-			usage_error("invalid user '%s'", o.user);
-		f.by_uid = 1;
-		f.uid = pw ? pw->pw_uid : (uid_t)uid;
-	}
+	if (o.user && shmkit_parse_user(o.user, &f.uid) < 0)
+		usage_error("unknown user '%s'", o.user);
+	f.by_uid = o.user != NULL;
 	if (o.target && shmkit_parse_id(o.target, INT32_MAX, &pid) < 0)
 		usage_error("invalid process id '%s'", o.target);
 	for (i = 0; i < n; i++)

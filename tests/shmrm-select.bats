@@ -224,9 +224,9 @@ shmrm: cannot remove '/missing': no such segment"
 	run -2 --separate-stderr shmrm --older-than 5x
 	assert_equal "$stderr" "$(usage_error shmrm "invalid duration '5x' (expected N, Ns, Nm, Nh, Nd or Nw)")"
 	run -2 --separate-stderr shmrm --user no-such-user-here
-	assert_equal "$stderr" "$(usage_error shmrm "no such user 'no-such-user-here'")"
+	assert_equal "$stderr" "$(usage_error shmrm "unknown user 'no-such-user-here'")"
 	run -2 --separate-stderr shmrm --user 12x
-	assert_equal "$stderr" "$(usage_error shmrm "invalid user '12x'")"
+	assert_equal "$stderr" "$(usage_error shmrm "unknown user '12x'")"
 	run -2 --separate-stderr shmrm --target abc --all
 	assert_equal "$stderr" "$(usage_error shmrm "invalid process id 'abc'")"
 	assert_equal "$(sysv_count)" 1
