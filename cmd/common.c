@@ -184,3 +184,23 @@ int finish(poptContext con, int status)
 	}
 	return status;
 }
+
+void enter_target(const char *text, pid_t pid, int *procfd)
+{
+	int rc = shmkit_ns_enter(pid, procfd), cap;
+	char name[32];
+
+	if (rc == 0)
+		return;
+	cap = rc == -EPERM || rc == -EACCES ? shmkit_ns_cap_missing() : -ENOENT;
+	if (cap < 0) {
+		fail("enter the namespaces of", text, "%s",
+		     rc == -ESRCH ? "no such process" : shmkit_strerror(rc));
+		exit(EXIT_FAILED);
+	}
+	if (shmkit_cap_name(cap, name, sizeof(name)) < 0)
+		snprintf(name, sizeof(name), "capability %d", cap);
+	fail("enter the namespaces of", text, "permission denied (you are uid %u without %s)",
+	     (unsigned)geteuid(), name);
+	exit(EXIT_FAILED);
+}

@@ -67,6 +67,13 @@ size_t parse_size(const char *text, unsigned flags, const char *what);
 /* Keeps only these capabilities (see shmkit_cap_limit). */
 void drop_caps(const int *keep, size_t n);
 
+/*
+ * Enters the IPC and mount namespaces of process @pid (the --target of
+ * shmls and shmrm; @text as the user gave it), leaving *@procfd on its
+ * /proc; on failure says why, naming the capability missing, and exits 1.
+ */
+void enter_target(const char *text, pid_t pid, int *procfd);
+
 /* Flushes stdout; on failure says so. Returns the exit status to use. */
 int finish(poptContext con, int status);
 

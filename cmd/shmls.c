@@ -168,26 +168,6 @@ static void unknown_column(const char *name, size_t len)
 	usage_error("unknown column '%.*s' (valid: %s)", (int)len, name, valid);
 }
 
-static void enter_target(const char *text, pid_t pid, int *procfd)
-{
-	int rc = shmkit_ns_enter(pid, procfd), cap;
-	char name[32];
-
-	if (rc == 0)
-		return;
-	cap = rc == -EPERM || rc == -EACCES ? shmkit_ns_cap_missing() : -ENOENT;
-	if (cap < 0) {
-		fail("enter the namespaces of", text, "%s",
-		     rc == -ESRCH ? "no such process" : shmkit_strerror(rc));
-		exit(EXIT_FAILED);
-	}
-	if (shmkit_cap_name(cap, name, sizeof(name)) < 0)
-		snprintf(name, sizeof(name), "capability %d", cap);
-	fail("enter the namespaces of", text, "permission denied (you are uid %u without %s)",
-	     (unsigned)geteuid(), name);
-	exit(EXIT_FAILED);
-}
-
 /* What could not be listed or examined, on stderr: the exit status. */
 static int report(int rc, const struct shmkit_rows_notes *nt, const struct shmkit_rows *rows,
 		  const char **args, const struct shmkit_ref *refs, size_t n)

@@ -277,21 +277,8 @@ int main(int argc, const char **argv)
 		usage_error("standard input '-' given more than once");
 
 	/* ftok: paths are the container's, so enter its namespaces first. */
-	rc = o.target ? shmkit_ns_enter((pid_t)pid, &r.procfd) : 0;
-	if (rc < 0) {
-		char cap[32] = "CAP_SYS_ADMIN";
-
-		(void)shmkit_cap_name(CAP_SYS_ADMIN, cap, sizeof(cap));
-		if (rc == -EPERM || rc == -EACCES)
-			fail("enter the namespaces of", o.target,
-			     "permission denied (you are uid %u %s %s)", (unsigned)geteuid(),
-			     shmkit_cap_has(CAP_SYS_ADMIN) > 0 ? "with" : "without", cap);
-		else
-			fail("enter the namespaces of", o.target, "%s",
-			     rc == -ESRCH ? "no such process" : strerror(-rc));
-		r.status = EXIT_FAILED;
-		goto out;
-	}
+	if (o.target)
+		enter_target(o.target, (pid_t)pid, &r.procfd);
 	/* Every reference is parsed, stdin read to the end, before anything goes. */
 	if (!select)
 		refs = collect(args, n);
