@@ -104,8 +104,9 @@ int shmkit__pcopy_worth(int out, size_t len);
  * caller owns), on two threads. Sets *done to the bytes copied from the
  * start, both files' offsets past them, and *input_errno when reading
  * failed; a file it lengthened is cut back to what was copied. 0 (with
- * *done < @len if the input ended early), 1 when sendfile() refused these
- * files (the caller copies the rest its own way), or -errno.
+ * *done < @len if the input ended early), 1 when @out could not be
+ * lengthened or sendfile() refused these files (the caller copies the
+ * rest, from *done, its own way), or -errno.
  */
 int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
 		  size_t *done, int *input_errno);

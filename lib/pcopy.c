@@ -201,11 +201,12 @@ int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
 
 	*done = 0;
 	*input_errno = 0;
-	/* The mapping needs the file as long as the copy. */
-	if (fstat(out, &st) < 0)
-		return -errno;
-	if (st.st_size < want && ftruncate(out, want) < 0)
-		return -errno;
+	/*
+	 * The mapping needs the file as long as the copy. A file that cannot
+	 * be lengthened so may still take the bytes one write at a time.
+	 */
+	if (fstat(out, &st) < 0 || (st.st_size < want && ftruncate(out, want) < 0))
+		return 1;
 	atomic_init(&c.next, 0);
 	atomic_init(&c.end, len);
 	atomic_init(&c.err, 0);

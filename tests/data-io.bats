@@ -361,7 +361,7 @@ clones() {
 	((BASH_REMATCH[1] < 20971520))
 }
 
-@test "long copies that sendfile() refuses are finished another way, both directions" {
+@test "long copies that sendfile() refuses, or into a file that cannot grow ahead, are finished another way" {
 	command -v strace >/dev/null || skip "strace is not installed (make deps)"
 	head -c $(((20 << 20) + 5)) /dev/urandom >"$T/in"
 	run -0 --separate-stderr traced -f -qq -o /dev/null -e trace=sendfile \
@@ -372,4 +372,9 @@ clones() {
 		-e inject=sendfile:error=EINVAL shmread -o 3 "$1" >"$2"' _ "$SHM_NAME" "$T/out"
 	assert_equal "$stderr" ""
 	cmp <(tail -c +4 "$T/in") "$T/out"
+	# an output file that cannot be lengthened ahead: written call by call
+	run -0 --separate-stderr bash -c 'traced -f -qq -o /dev/null -e trace=ftruncate \
+		-e inject=ftruncate:error=EPERM shmread "$1" >"$2"' _ "$SHM_NAME" "$T/out"
+	assert_equal "$stderr" ""
+	cmp "$T/in" "$T/out"
 }
