@@ -109,6 +109,21 @@ $SHM_NAME"
 	assert_equal "$stderr" "shmls: cannot enter the namespaces of '1': permission denied (you are uid 65534 without CAP_SYS_ADMIN)"
 }
 
+# bats test_tags=needs:root
+@test "--target as root without CAP_SYS_CHROOT names that one, in shmls and shmrm alike" {
+	require_root "uses setpriv"
+	local prog pid
+	sleep 60 &
+	pid=$!
+	HOLDER_PIDS+=("$pid")
+	for prog in "shmls" "shmrm --all"; do
+		# shellcheck disable=SC2086 # the program and its option
+		run -1 --separate-stderr setpriv --bounding-set=-sys_chroot $prog --target "$pid"
+		assert_output ""
+		assert_equal "$stderr" "${prog%% *}: cannot enter the namespaces of '$pid': permission denied (you are uid 0 without CAP_SYS_CHROOT)"
+	done
+}
+
 @test "shmls --target of a process that does not exist fails with exit 1" {
 	run -1 --separate-stderr shmls --target 999999
 	assert_equal "$stderr" "shmls: cannot enter the namespaces of '999999': no such process"
