@@ -4,7 +4,8 @@
 # figures (1 GiB unless BENCH_DATA_SIZE says otherwise) and the private
 # memory of shmwrite/shmread at 1 MiB and 1 GiB. Run by bench/run, inside a
 # namespace whose /dev/shm is a private tmpfs.
-# The commands timed are strings for eval, expanded when they run.
+# The commands timed are strings for eval (timed in bench/lib.sh), expanded
+# when they run.
 # shellcheck disable=SC2016
 set -u
 # shellcheck source=bench/lib.sh
@@ -55,22 +56,6 @@ int main(int argc, char **argv)
 }
 EOF
 
-# timed SETUP CMD: best wall time of RUNS runs of CMD, each after SETUP.
-timed() {
-	local setup=$1 cmd=$2 i t0 t1 dt min=
-	for ((i = 0; i < RUNS; i++)); do
-		eval "$setup" >/dev/null 2>&1
-		t0=$EPOCHREALTIME
-		eval "$cmd" >/dev/null 2>&1
-		t1=$EPOCHREALTIME
-		dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
-		if [ -z "$min" ] || awk -v x="$dt" -v m="$min" 'BEGIN { exit !(x < m) }'; then
-			min=$dt
-		fi
-	done
-	echo "$min"
-}
-
 sysv_fresh() {
 	ipcrm --all=shm
 	shmcreate 0x5eed "$bytes" >"$work/id"
@@ -79,35 +64,35 @@ sysv_fresh() {
 echo "   data: $SIZE ($bytes bytes), best of $RUNS; time ratios, so <= 0.5 means 2x the throughput"
 
 if want 1; then
-	ours=$(timed 'rm -f /dev/shm/x' 'shmwrite -c /x < "$F"')
-	peer=$(timed 'rm -f /dev/shm/x' 'cat "$F" > /dev/shm/x')
+	ours=$(timed "$RUNS" 'rm -f /dev/shm/x' eval 'shmwrite -c /x < "$F"')
+	peer=$(timed "$RUNS" 'rm -f /dev/shm/x' eval 'cat "$F" > /dev/shm/x')
 	ratio "POSIX: shmwrite -c /x < file  vs  cat file > /dev/shm/x" "$ours" "$peer" "<=1.0"
 fi
 
 if want 2; then
-	ours=$(timed sysv_fresh 'shmwrite 0x5eed < "$F"')
-	peer=$(timed sysv_fresh '"$work/peer" r "$(cat "$work/id")" < "$F"')
+	ours=$(timed "$RUNS" sysv_fresh eval 'shmwrite 0x5eed < "$F"')
+	peer=$(timed "$RUNS" sysv_fresh eval '"$work/peer" r "$(cat "$work/id")" < "$F"')
 	ratio "SysV: shmwrite KEY < file  vs  read() into a fresh shmat" "$ours" "$peer" "<=0.77"
 fi
 
 cp "$F" /dev/shm/x
 if want 3; then
-	ours=$(timed : 'shmread /x | cat > /dev/null')
-	peer=$(timed : 'cat /dev/shm/x | cat > /dev/null')
+	ours=$(timed "$RUNS" : eval 'shmread /x | cat > /dev/null')
+	peer=$(timed "$RUNS" : eval 'cat /dev/shm/x | cat > /dev/null')
 	ratio "POSIX: shmread /x | cat  vs  cat /dev/shm/x | cat" "$ours" "$peer" "<=0.5"
 fi
 
 if want 4; then
 	sysv_fresh
 	shmwrite 0x5eed "$F"
-	ours=$(timed : 'shmread 0x5eed | cat > /dev/null')
-	peer=$(timed : '"$work/peer" w "$(cat "$work/id")" | cat > /dev/null')
+	ours=$(timed "$RUNS" : eval 'shmread 0x5eed | cat > /dev/null')
+	peer=$(timed "$RUNS" : eval '"$work/peer" w "$(cat "$work/id")" | cat > /dev/null')
 	ratio "SysV: shmread KEY | cat  vs  write() from a fresh shmat | cat" "$ours" "$peer" "<=0.5"
 fi
 
 if want 5; then
-	ours=$(timed 'rm -f "$work/files/out"' 'shmread /x > "$work/files/out"')
-	peer=$(timed 'rm -f "$work/files/out"' 'cat /dev/shm/x > "$work/files/out"')
+	ours=$(timed "$RUNS" 'rm -f "$work/files/out"' eval 'shmread /x > "$work/files/out"')
+	peer=$(timed "$RUNS" 'rm -f "$work/files/out"' eval 'cat /dev/shm/x > "$work/files/out"')
 	ratio "POSIX: shmread /x > file  vs  cat /dev/shm/x > file" "$ours" "$peer" "<=1.0"
 fi
 rm -f "$work/files/out" /dev/shm/x

@@ -2,11 +2,13 @@
 # Helpers for bench/*.sh: best-of-N wall time and one ratio line per target.
 export PATH="$SHMKIT_BIN:$PATH" LC_ALL=C
 
-# best N CMD...: prints the best wall-clock seconds of N runs of CMD.
-best() {
-	local n=$1 i t0 t1 dt min=
-	shift
+# timed N SETUP CMD...: prints the best wall-clock seconds of N runs of
+# CMD, each after the shell command SETUP (":" for none), which must work.
+timed() {
+	local n=$1 setup=$2 i t0 t1 dt min=
+	shift 2
 	for ((i = 0; i < n; i++)); do
+		eval "$setup" >/dev/null 2>&1 || return 1
 		t0=$EPOCHREALTIME
 		"$@" >/dev/null 2>&1
 		t1=$EPOCHREALTIME
@@ -16,6 +18,13 @@ best() {
 		fi
 	done
 	echo "$min"
+}
+
+# best N CMD...: timed without a setup.
+best() {
+	local n=$1
+	shift
+	timed "$n" : "$@"
 }
 
 # ratio LABEL SHMKIT_SECONDS PEER_SECONDS TARGET: "x <= T" or "x >= T" are

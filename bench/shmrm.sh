@@ -31,23 +31,6 @@ for i in range(int(sys.argv[1])):
 EOF
 }
 
-# timed N SETUP CMD...: the best of N runs of CMD, each after a fresh SETUP.
-timed() {
-	local n=$1 setup=$2 i t0 t1 dt min=
-	shift 2
-	for ((i = 0; i < n; i++)); do
-		"$setup" || return 1
-		t0=$EPOCHREALTIME
-		"$@" >/dev/null 2>&1
-		t1=$EPOCHREALTIME
-		dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
-		if [ -z "$min" ] || awk -v x="$dt" -v m="$min" 'BEGIN { exit !(x < m) }'; then
-			min=$dt
-		fi
-	done
-	echo "$min"
-}
-
 # Each run must have removed everything, or the timing means nothing.
 check_empty() {
 	if [ "$(awk 'NR > 1' /proc/sysvipc/shm | wc -l)" != 0 ] || [ -n "$(ls -A /dev/shm)" ]; then

@@ -6,19 +6,6 @@ bats_require_minimum_version 1.5.0
 
 load test_helper
 
-# wait_open PID PATH: until PID has PATH open (where it waits for its lock).
-wait_open() {
-	local i fd
-	for ((i = 0; i < 200; i++)); do
-		for fd in /proc/"$1"/fd/*; do
-			[[ $(readlink "$fd" 2>/dev/null) == "$2" ]] && return 0
-		done
-		sleep 0.05
-	done
-	echo "process $1 never opened $2" >&2
-	return 1
-}
-
 # assert_one_line PROG: stderr is exactly one line starting "PROG: ".
 assert_one_line() {
 	assert_equal "${#stderr_lines[@]}" 1

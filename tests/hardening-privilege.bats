@@ -41,20 +41,6 @@ time.sleep(60)
 	[[ -s $T/locker.out ]]
 }
 
-# wait_open PID PATH: until PID has PATH open (it takes its lock there,
-# after dropping capabilities and before acting).
-wait_open() {
-	local i fd
-	for ((i = 0; i < 200; i++)); do
-		for fd in /proc/"$1"/fd/*; do
-			[[ $(readlink "$fd" 2>/dev/null) == "$2" ]] && return 0
-		done
-		sleep 0.05
-	done
-	echo "process $1 never opened $2" >&2
-	return 1
-}
-
 @test "least privilege: a running shmattach as root keeps only CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_IPC_LOCK" {
 	require_root
 	mk_posix "$SHM_NAME" 4096

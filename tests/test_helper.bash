@@ -322,3 +322,17 @@ traced() {
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"
 }
 export -f traced
+
+# wait_open PID PATH: until PID has PATH open (a program takes its lock
+# there, after dropping capabilities and before acting); fails after 10 s.
+wait_open() {
+	local i fd
+	for ((i = 0; i < 200; i++)); do
+		for fd in /proc/"$1"/fd/*; do
+			[[ $(readlink "$fd" 2>/dev/null) == "$2" ]] && return 0
+		done
+		sleep 0.05
+	done
+	echo "process $1 never opened $2" >&2
+	return 1
+}
