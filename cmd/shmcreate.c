@@ -96,14 +96,14 @@ int main(int argc, const char **argv)
 	}
 	if (rc < 0) {
 		if (created)
-			(void)shmkit_remove(shmkit_seg_ref(seg), NULL);
+			(void)shmkit_seg_remove(seg);
 		shmkit_seg_close(seg);
 		return finish(con, EXIT_FAILED);
 	}
 	printf("%s\n", ref_text);
 	/* A reference nobody could read is a segment nobody can find: undo it. */
 	if (fflush(stdout) != 0 && created)
-		(void)shmkit_remove(shmkit_seg_ref(seg), NULL);
+		(void)shmkit_seg_remove(seg);
 	shmkit_seg_close(seg);
 	return finish(con, EXIT_OK);
 }

@@ -43,8 +43,57 @@ int shmkit__scan_u64(const char *s, int base, uint64_t *out, const char **end);
 /* The whole of @s as one number no larger than @max: 0, -EINVAL, -ERANGE. */
 int shmkit__parse_u64(const char *s, int base, uint64_t max, uint64_t *out);
 
+/* A kernel.* number from /proc/sys/kernel: 0 or -errno. */
+int shmkit__read_sysctl(const char *name, uint64_t *out);
+
+/* ---- sysv.c */
+
 /* One line of /proc/sysvipc/shm (not the header) into @out: 0 or -EINVAL. */
 int shmkit__sysv_parse_line(const char *line, struct shmkit_info *out);
+
+/*
+ * The one SysV enumerator: every segment of the IPC namespace, appended to
+ * @vec, from /proc/sysvipc/shm under @procfd (AT_FDCWD: ours), else by
+ * SHM_STAT_ANY. 0 or -ENOMEM.
+ */
+int shmkit__sysv_list(int procfd, struct shmkit__vec *vec);
+int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
+/* IPC_RMID on @id: 0, -ENOENT, -EPERM. */
+int shmkit__sysv_rmid(int id);
+int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
+			unsigned flags, struct shmkit_seg *seg);
+int shmkit__sysv_open(const struct shmkit_ref *ref, unsigned flags,
+		      struct shmkit_seg *seg);
+int shmkit__sysv_attach(struct shmkit_seg *seg, unsigned flags);
+int shmkit__sysv_detach(struct shmkit_seg *seg);
+
+/* ---- posix.c */
+
+/*
+ * 1 when @name (without its '/') may be a POSIX object: one path component,
+ * not "." or "..", not a semaphore's "sem.*". Every reader of /dev/shm
+ * (the scanner, stat, removal, the holder scan) asks this.
+ */
+int shmkit__posix_is_object_name(const char *name);
+/* The one /dev/shm enumerator: every object, appended to @vec. 0 or -errno. */
+int shmkit__posix_list(struct shmkit__vec *vec);
+/* One /dev/shm entry of directory @dfd, never followed: 0, -errno, -SHMKIT_ENOTSHM. */
+int shmkit__posix_stat_at(int dfd, const char *name, struct shmkit_info *out);
+int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
+/*
+ * Unlinks @info's object when its name still leads to that regular file
+ * (the same device and inode when @info has them); with @dry_run only
+ * checks. 0, -ENOENT (gone or replaced), -SHMKIT_ENOTSHM, -errno.
+ */
+int shmkit__posix_unlink(const struct shmkit_info *info, int dry_run);
+int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
+			 unsigned flags, struct shmkit_seg *seg);
+int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,
+		       struct shmkit_seg *seg);
+int shmkit__posix_attach(struct shmkit_seg *seg, unsigned flags);
+int shmkit__posix_detach(struct shmkit_seg *seg);
+
+/* ---- procs.c */
 
 /*
  * One /proc/PID/maps line (no newline) read as the holder scan reads it,
@@ -54,37 +103,7 @@ int shmkit__sysv_parse_line(const char *line, struct shmkit_info *out);
 int shmkit__maps_parse_line(const char *line, dev_t shm_dev,
 			    struct shmkit_holder *out);
 
-/* A kernel.* number from /proc/sys/kernel: 0 or -errno. */
-int shmkit__read_sysctl(const char *name, uint64_t *out);
-
-int shmkit__sysv_list(struct shmkit__vec *vec);
-/*
- * The kernel's SysV index, walked as ipcrm does: the highest index in use
- * (or -errno), and one slot's snapshot by SHM_STAT_ANY (SHM_STAT before
- * Linux 4.17). stat_index returns the shmid, or -EINVAL for an empty slot.
- */
-int shmkit__sysv_max_index(void);
-int shmkit__sysv_stat_index(int idx, struct shmkit_info *out);
-int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
-int shmkit__sysv_remove(const struct shmkit_ref *ref, uint64_t *nattch);
-int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
-			unsigned flags, struct shmkit_seg *seg);
-int shmkit__sysv_open(const struct shmkit_ref *ref, unsigned flags,
-		      struct shmkit_seg *seg);
-int shmkit__sysv_attach(struct shmkit_seg *seg, unsigned flags);
-int shmkit__sysv_detach(struct shmkit_seg *seg);
-
-int shmkit__posix_list(struct shmkit__vec *vec);
-/* One /dev/shm entry of directory @dfd, never followed: 0, -errno, -SHMKIT_ENOTSHM. */
-int shmkit__posix_stat_at(int dfd, const char *name, struct shmkit_info *out);
-int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
-int shmkit__posix_remove(const struct shmkit_ref *ref, uint64_t *nattch);
-int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
-			 unsigned flags, struct shmkit_seg *seg);
-int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,
-		       struct shmkit_seg *seg);
-int shmkit__posix_attach(struct shmkit_seg *seg, unsigned flags);
-int shmkit__posix_detach(struct shmkit_seg *seg);
+/* ---- seg.c */
 
 /* A new, unopened segment record for @ref (fds -1), or NULL. */
 struct shmkit_seg *shmkit__seg_new(const struct shmkit_ref *ref);

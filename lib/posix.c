@@ -31,60 +31,60 @@ static void from_stat(const char *name, const struct stat *st,
 	out->ino = st->st_ino;
 }
 
-/* POSIX semaphores share /dev/shm with objects; they are not ours. */
-static int is_semaphore(const char *name)
+int shmkit__posix_is_object_name(const char *name)
 {
-	return strncmp(name, "sem.", 4) == 0;
+	size_t len = strnlen(name, SHMKIT_NAME_MAX + 1);
+
+	if (len == 0 || len > SHMKIT_NAME_MAX || strchr(name, '/'))
+		return 0;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	/* POSIX semaphores share /dev/shm with objects; they are not ours. */
+	return strncmp(name, "sem.", 4) != 0;
 }
 
+/*
+ * The one scanner of /dev/shm. Every entry goes through the same check as
+ * a single stat, so listing, stat and removal see the same objects.
+ */
 int shmkit__posix_list(struct shmkit__vec *vec)
 {
+	struct shmkit_info info, *slot;
 	struct dirent *d;
-	struct stat st;
 	DIR *dir;
-	int dfd;
+	int rc = 0;
 
 	dir = opendir(SHMKIT__SHM_DIR);
 	if (!dir)
 		return errno == ENOENT ? 0 : -errno;
-	dfd = dirfd(dir);
 	while ((errno = 0, d = readdir(dir))) {
-		struct shmkit_info *info;
-
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
-		    is_semaphore(d->d_name))
-			continue;
 		if (d->d_type != DT_REG && d->d_type != DT_UNKNOWN)
 			continue;
-		/* Never follow: anyone may plant a symlink in /dev/shm. */
-		if (fstatat(dfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;	/* removed since readdir */
-		if (!S_ISREG(st.st_mode))
-			continue;
-		info = shmkit__vec_push(vec);
-		if (!info) {
-			closedir(dir);
-			return -ENOMEM;
+		if (shmkit__posix_stat_at(dirfd(dir), d->d_name, &info) < 0)
+			continue;	/* not an object, or removed since readdir */
+		slot = shmkit__vec_push(vec);
+		if (!slot) {
+			rc = -ENOMEM;
+			break;
 		}
-		from_stat(d->d_name, &st, info);
+		*slot = info;
 	}
-	if (errno) {
-		int err = errno;
-
-		closedir(dir);
-		return -err;
-	}
+	if (rc == 0 && errno)
+		rc = -errno;
 	closedir(dir);
-	return 0;
+	return rc;
 }
 
 int shmkit__posix_stat_at(int dfd, const char *name, struct shmkit_info *out)
 {
 	struct stat st;
 
+	if (!shmkit__posix_is_object_name(name))
+		return -SHMKIT_ENOTSHM;
+	/* Never follow: anyone may plant a symlink in /dev/shm. */
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode) || is_semaphore(name))
+	if (!S_ISREG(st.st_mode))
 		return -SHMKIT_ENOTSHM;
 	from_stat(name, &st, out);
 	return 0;
@@ -92,35 +92,33 @@ int shmkit__posix_stat_at(int dfd, const char *name, struct shmkit_info *out)
 
 int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
 {
-	struct stat st;
-	int dfd, rc = 0;
+	int dfd, rc;
 
 	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	if (fstatat(dfd, ref->name + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		rc = -errno;
-	else if (!S_ISREG(st.st_mode) || is_semaphore(ref->name + 1))
-		rc = -SHMKIT_ENOTSHM;
-	else
-		from_stat(ref->name + 1, &st, out);
+	rc = shmkit__posix_stat_at(dfd, ref->name + 1, out);
 	close(dfd);
 	return rc;
 }
 
-int shmkit__posix_remove(const struct shmkit_ref *ref, uint64_t *nattch)
+int shmkit__posix_unlink(const struct shmkit_info *info, int dry_run)
 {
-	struct shmkit_info info;
-	int rc;
+	struct shmkit_info now;
+	int dfd, rc;
 
-	rc = shmkit__posix_stat(ref, &info);
-	if (rc < 0)
-		return rc;
-	if (shm_unlink(ref->name) < 0)
+	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return -errno;
-	if (nattch)
-		*nattch = 0;
-	return 0;
+	/* The same inode, still a regular file: never a symlink planted since. */
+	rc = shmkit__posix_stat_at(dfd, info->name + 1, &now);
+	if (rc == 0 && (info->have & SHMKIT_HAVE_INODE) &&
+	    (now.dev != info->dev || now.ino != info->ino))
+		rc = -ENOENT;
+	if (rc == 0 && !dry_run && unlinkat(dfd, info->name + 1, 0) < 0)
+		rc = -errno;
+	close(dfd);
+	return rc;
 }
 
 /*

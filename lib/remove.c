@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* remove.c: removal that checks again, right before acting, that nothing holds the segment. */
+/* remove.c: the one removal decision for both kinds: held? dry run? remove, keep or refuse. */
 #include <sys/capability.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
@@ -67,27 +64,6 @@ static int sysv_recheck(const struct shmkit_info *info, uint64_t *nattch)
 	return 0;
 }
 
-static int sysv_remove(const struct shmkit_info *info, unsigned flags,
-		       uint64_t *nattch)
-{
-	uint64_t n = 0;
-	int rc;
-
-	rc = sysv_recheck(info, &n);
-	if (rc < 0)
-		return rc;
-	if (nattch)
-		*nattch = n;
-	if (n > 0 && !(flags & SHMKIT_RM_FORCE))
-		return -EBUSY;
-	if (flags & SHMKIT_RM_DRYRUN)
-		return shmkit_may_remove(info) ? n > 0 : -EPERM;
-	/* FIXME: a process may still shmat() between the check and IPC_RMID. */
-	if (shmctl(info->id, IPC_RMID, NULL) < 0)
-		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
-	return n > 0;
-}
-
 /* Held (1), not held (0) or cannot tell (-1), from a holder snapshot. */
 static int posix_held(const struct shmkit_info *info, const struct shmkit_holders *h)
 {
@@ -96,179 +72,98 @@ static int posix_held(const struct shmkit_info *info, const struct shmkit_holder
 	return orphan == 1 ? 0 : orphan == 0 ? 1 : -1;
 }
 
-static int posix_remove(const struct shmkit_info *info,
-			const struct shmkit_holders *h, unsigned flags)
+/*
+ * Whether the segment is held right now: 1, 0, or -1 when that cannot be
+ * told (POSIX only); SysV sets *nattch from the kernel. Or -errno when it
+ * is gone or no longer the segment @info describes.
+ */
+static int held_now(const struct shmkit_info *info, const struct shmkit_holders *h,
+		    uint64_t *nattch)
 {
-	char path[sizeof(SHMKIT__SHM_DIR) + SHMKIT_NAME_MAX + 1];
-	int held = posix_held(info, h);
-	struct stat st;
+	int rc;
 
-	if (held && !(flags & SHMKIT_RM_FORCE))
+	if (info->kind == SHMKIT_POSIX)
+		return posix_held(info, h);
+	rc = sysv_recheck(info, nattch);
+	return rc < 0 ? rc : *nattch > 0;
+}
+
+/*
+ * The one decision for both kinds, in this order: held (kept unless
+ * forced; what the caller may not remove anyway is refused as such), dry
+ * run (judged by shmkit_may_remove()), then the removal itself.
+ */
+static int decide(const struct shmkit_info *info, int held, unsigned flags)
+{
+	int rc;
+
+	if (held && !(flags & SHMKIT_RM_FORCE)) {
+		if (!shmkit_may_remove(info))
+			return -EPERM;
 		return held > 0 ? -EBUSY : -EAGAIN;
-	snprintf(path, sizeof(path), "%s%s", SHMKIT__SHM_DIR, info->name);
-	/* The same inode, still a regular file: never a symlink planted since. */
-	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? -ENOENT : -errno;
-	if (!S_ISREG(st.st_mode))
-		return -SHMKIT_ENOTSHM;
-	if ((info->have & SHMKIT_HAVE_INODE) &&
-	    (st.st_dev != info->dev || st.st_ino != info->ino))
-		return -ENOENT;
-	if (flags & SHMKIT_RM_DRYRUN)
+	}
+	if (flags & SHMKIT_RM_DRYRUN) {
+		if (info->kind == SHMKIT_POSIX && (rc = shmkit__posix_unlink(info, 1)) < 0)
+			return rc;
 		return shmkit_may_remove(info) ? held > 0 : -EPERM;
-	/* FIXME: a process may still open or map it between the scan and here. */
-	if (unlink(path) < 0)
-		return -errno;
-	return held > 0;
+	}
+	/* FIXME: a process may still attach or open it between the check and here. */
+	rc = info->kind == SHMKIT_SYSV ? shmkit__sysv_rmid(info->id) :
+					  shmkit__posix_unlink(info, 0);
+	return rc < 0 ? rc : held > 0;
 }
 
 int shmkit_remove_checked(const struct shmkit_info *info,
 			  const struct shmkit_holders *h, unsigned flags,
 			  uint64_t *nattch)
 {
-	int rc;
+	uint64_t n = 0;
+	int held;
 
 	if (nattch)
 		*nattch = 0;
-	if (info->kind == SHMKIT_SYSV)
-		rc = sysv_remove(info, flags, nattch);
-	else
-		rc = posix_remove(info, h, flags);
+	held = held_now(info, h, &n);
+	if (held < -1)
+		return held;
+	if (nattch)
+		*nattch = n;
 	/* The locking protocol (lib/lock.c) creates no objects: nothing else to remove. */
-	return rc;
+	return decide(info, held, flags);
 }
 
 /*
- * The selection loops check and remove each segment back to back: the
- * snapshot a filter judges is the check, taken one system call before the
- * removal, as ipcrm's own SHM_STAT + IPC_RMID.
+ * Selection lists with the code shmls lists with (the one enumerator of
+ * each kind, then shmkit_filter_match()), then checks and removes each
+ * match back to back through the one decision above.
  */
-static int sysv_each(const struct shmkit_filter *f, const struct shmkit_holders *h,
-		     int64_t now, unsigned flags, shmkit_remove_fn fn, void *payload)
-{
-	struct shmkit_info info;
-	int maxidx, idx, rc;
-
-	maxidx = shmkit__sysv_max_index();
-	if (maxidx < 0)
-		return maxidx;
-	for (idx = 0; idx <= maxidx; idx++) {
-		if (shmkit__sysv_stat_index(idx, &info) < 0 ||
-		    !shmkit_filter_match(f, &info, h, now))
-			continue;
-		if (info.nattch > 0 && !(flags & SHMKIT_RM_FORCE))
-			rc = -EBUSY;
-		else if (flags & SHMKIT_RM_DRYRUN)
-			rc = shmkit_may_remove(&info) ? info.nattch > 0 : -EPERM;
-		else if (shmctl(info.id, IPC_RMID, NULL) < 0)
-			rc = errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
-		else
-			rc = info.nattch > 0;
-		fn(&info, rc, info.nattch, payload);
-	}
-	return 0;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of what may be objects in @dir, sorted: no dot entries, no sem.*. */
-static int posix_names(DIR *dir, char ***out, size_t *n)
-{
-	char **v = NULL, **nv;
-	size_t len = 0, cap = 0;
-	struct dirent *d;
-
-	while ((errno = 0, d = readdir(dir))) {
-		if (d->d_name[0] == '.' || strncmp(d->d_name, "sem.", 4) == 0 ||
-		    (d->d_type != DT_REG && d->d_type != DT_UNKNOWN))
-			continue;
-		if (len == cap) {
-			cap = cap ? cap * 2 : 256;
-			nv = reallocarray(v, cap, sizeof(*v));
-			if (!nv)
-				goto nomem;
-			v = nv;
-		}
-		v[len] = strdup(d->d_name);
-		if (!v[len])
-			goto nomem;
-		len++;
-	}
-	if (errno) {
-		int err = errno;
-
-		while (len)
-			free(v[--len]);
-		free(v);
-		return -err;
-	}
-	if (len)
-		qsort(v, len, sizeof(*v), by_name);
-	*out = v;
-	*n = len;
-	return 0;
-nomem:
-	while (len)
-		free(v[--len]);
-	free(v);
-	return -ENOMEM;
-}
-
-static int posix_each(const struct shmkit_filter *f, const struct shmkit_holders *h,
-		      int64_t now, unsigned flags, shmkit_remove_fn fn, void *payload)
-{
-	struct shmkit_filter unheld = *f;
-	struct shmkit_info info;
-	char **names = NULL;
-	size_t n = 0, i;
-	int held, rc;
-	DIR *dir;
-
-	dir = opendir(SHMKIT__SHM_DIR);
-	if (!dir)
-		return errno == ENOENT ? 0 : -errno;
-	rc = posix_names(dir, &names, &n);
-	unheld.orphans = 0;
-	for (i = 0; rc == 0 && i < n; i++) {
-		if (shmkit__posix_stat_at(dirfd(dir), names[i], &info) < 0)
-			continue;	/* gone, or not an object (a symlink, a FIFO) */
-		held = posix_held(&info, h);
-		if (!shmkit_filter_match(f, &info, h, now)) {
-			/* --orphans cannot tell for this one: say so, leave it. */
-			if (f->orphans && held < 0 &&
-			    shmkit_filter_match(&unheld, &info, h, now))
-				fn(&info, -EAGAIN, 0, payload);
-			continue;
-		}
-		if (held && !(flags & SHMKIT_RM_FORCE))
-			fn(&info, held > 0 ? -EBUSY : -EAGAIN, 0, payload);
-		else if (flags & SHMKIT_RM_DRYRUN)
-			fn(&info, shmkit_may_remove(&info) ? held > 0 : -EPERM, 0, payload);
-		else if (unlinkat(dirfd(dir), names[i], 0) < 0)
-			fn(&info, -errno, 0, payload);
-		else
-			fn(&info, held > 0, 0, payload);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(dir);
-	return rc;
-}
-
 int shmkit_remove_matching(const struct shmkit_filter *f,
 			   const struct shmkit_holders *h, int64_t now,
 			   unsigned flags, shmkit_remove_fn fn, void *payload)
 {
 	unsigned kinds = f->kinds ? f->kinds : SHMKIT_LIST_ALL;
-	int rc = 0;
+	struct shmkit_filter unheld = *f;
+	struct shmkit_info *infos;
+	uint64_t nattch;
+	size_t n, i;
+	int rc;
 
-	if (kinds & SHMKIT_LIST_SYSV)
-		rc = sysv_each(f, h, now, flags, fn, payload);
-	if (rc == 0 && (kinds & SHMKIT_LIST_POSIX))
-		rc = posix_each(f, h, now, flags, fn, payload);
-	return rc;
+	rc = shmkit_list_at(-1, kinds, &infos, &n);
+	if (rc < 0)
+		return rc;
+	unheld.orphans = 0;
+	for (i = 0; i < n; i++) {
+		const struct shmkit_info *info = &infos[i];
+
+		if (!shmkit_filter_match(f, info, h, now)) {
+			/* --orphans cannot tell for this one: say so, leave it. */
+			if (f->orphans && info->kind == SHMKIT_POSIX && posix_held(info, h) < 0 &&
+			    shmkit_filter_match(&unheld, info, h, now))
+				fn(info, -EAGAIN, 0, payload);
+			continue;
+		}
+		rc = shmkit_remove_checked(info, h, flags, &nattch);
+		fn(info, rc, nattch, payload);
+	}
+	shmkit_info_free(infos);
+	return 0;
 }

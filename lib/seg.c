@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* seg.c: one interface over both kinds: open, create, attach, stat, remove, errors. */
+/* seg.c: live segments of either kind: open, create, attach, lock in memory, remove. */
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -10,38 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "internal.h"
-
-const char *shmkit_strerror(int rc)
-{
-	static const char *const text[] = {
-		[SHMKIT_ESHMMAX - SHMKIT_EBASE] = "size is above kernel.shmmax",
-		[SHMKIT_ESHMMIN - SHMKIT_EBASE] = "size is below the kernel's minimum",
-		[SHMKIT_ESHMALL - SHMKIT_EBASE] = "not enough shared memory left (kernel.shmall)",
-		[SHMKIT_ESHMMNI - SHMKIT_EBASE] = "too many segments (kernel.shmmni)",
-		[SHMKIT_ETOOSMALL - SHMKIT_EBASE] = "segment exists but is too small",
-		[SHMKIT_ENOTSHM - SHMKIT_EBASE] = "not a shared memory object",
-		[SHMKIT_EPRIVATE - SHMKIT_EBASE] = "key 0 (IPC_PRIVATE) cannot be looked up",
-		[SHMKIT_ENOFIT - SHMKIT_EBASE] = "input does not fit in the segment",
-		[SHMKIT_EPASTEND - SHMKIT_EBASE] = "offset is past the end of the segment",
-		[SHMKIT_ESHRUNK - SHMKIT_EBASE] = "segment shrank while being read",
-		[SHMKIT_ENOHUGE - SHMKIT_EBASE] = "no huge pages are reserved (vm.nr_hugepages)",
-		[SHMKIT_ENOSHMDIR - SHMKIT_EBASE] = "the /dev/shm directory does not exist",
-	};
-	int code = -rc;
-
-	if (code > SHMKIT_EBASE && code < SHMKIT_EEND)
-		return text[code - SHMKIT_EBASE];
-	switch (code) {
-	case ENOENT:
-		return "no such segment";
-	case EEXIST:
-		return "segment already exists";
-	case EIDRM:
-		return "segment was removed";
-	default:
-		return strerror(code);
-	}
-}
 
 struct shmkit_seg *shmkit__seg_new(const struct shmkit_ref *ref)
 {
@@ -170,22 +139,21 @@ const struct shmkit_ref *shmkit_seg_ref(const struct shmkit_seg *seg)
 	return &seg->ref;
 }
 
-int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
+int shmkit_seg_remove(struct shmkit_seg *seg)
 {
-	if (ref->by == SHMKIT_BY_PRIVATE)
-		return -SHMKIT_EPRIVATE;
-	if (ref->kind == SHMKIT_SYSV)
-		return shmkit__sysv_stat(ref, out);
-	return shmkit__posix_stat(ref, out);
-}
+	struct shmkit_info info = { .kind = SHMKIT_POSIX };
+	struct stat st;
 
-int shmkit_remove(const struct shmkit_ref *ref, uint64_t *nattch)
-{
-	if (ref->by == SHMKIT_BY_PRIVATE)
-		return -SHMKIT_EPRIVATE;
-	if (ref->kind == SHMKIT_SYSV)
-		return shmkit__sysv_remove(ref, nattch);
-	return shmkit__posix_remove(ref, nattch);
+	if (seg->ref.kind == SHMKIT_SYSV)
+		return shmkit__sysv_rmid(seg->ref.id);
+	/* Only the object this handle has open, should the name be reused. */
+	memcpy(info.name, seg->ref.name, sizeof(info.name));
+	if (seg->fd >= 0 && fstat(seg->fd, &st) == 0) {
+		info.have = SHMKIT_HAVE_INODE;
+		info.dev = st.st_dev;
+		info.ino = st.st_ino;
+	}
+	return shmkit__posix_unlink(&info, 0);
 }
 
 int shmkit_seg_populate(struct shmkit_seg *seg)

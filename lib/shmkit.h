@@ -16,6 +16,32 @@
  * - Nothing here prints, exits, or keeps global state.
  */
 
+/*
+ * Layers, bottom first. A file may call only files on lower lines (make
+ * lint checks it from the objects' symbols: tests/layers). The sections
+ * below follow the same order; files with no public call have none.
+ *
+ *	1  error.c parse.c format.c caps.c vec.c pcopy.c	small helpers
+ *	2  sysctl.c reflist.c ns.c lock.c			built on them
+ *	3  sysv.c posix.c limits.c				one file per kind
+ *	4  seg.c holders.c					live segments; who holds them
+ *	5  io.c list.c						bytes in and out; snapshots, filters
+ *	6  remove.c columns.c					the removal decision; cells
+ *	7  rows.c resources.c					what shmls prints
+ *
+ * io.c sits above seg.c, not beside the helpers: shmkit_write_fd() opens
+ * or creates the segment it writes. sysv.c and posix.c each hold the one
+ * enumerator of their kind; list.c, stat and removal all go through it.
+ */
+
+/* ----------------------------------------------------------- records */
+
+/*
+ * What every layer passes around: kinds, error codes, references, snapshots
+ * and holders. Plain data; the live objects are opaque handles, declared
+ * here once.
+ */
+
 /* Longest POSIX object name, without its leading '/'. */
 #define SHMKIT_NAME_MAX 255
 
@@ -42,18 +68,6 @@ enum shmkit_error {
 	SHMKIT_EEND,
 };
 
-/*
- * shmkit_strerror:
- * @rc: a negative code returned by any shmkit call
- *
- * Returns: a constant, lowercase description of @rc ("no such segment",
- * "size is above kernel.shmmax"), or strerror() text for other errno values.
- * The string is static and must not be freed.
- */
-const char *shmkit_strerror(int rc);
-
-/* ---------------------------------------------------------------- refs */
-
 /* How a reference names its segment. */
 enum shmkit_ref_by {
 	SHMKIT_BY_KEY = 1,	/* SysV key: 0xHEX, key:N, ftok:PATH[:PROJ] */
@@ -74,6 +88,103 @@ struct shmkit_ref {
 	int id;
 	char name[SHMKIT_NAME_MAX + 2];
 };
+
+/* Bits of shmkit_info.have: which fields the kind has. */
+#define SHMKIT_HAVE_KEY    0x01	/* key (SysV) */
+#define SHMKIT_HAVE_ID     0x02	/* id (SysV shmid) */
+#define SHMKIT_HAVE_NAME   0x04	/* name (POSIX) */
+#define SHMKIT_HAVE_CREDS  0x08	/* cuid, cgid (SysV) */
+#define SHMKIT_HAVE_PIDS   0x10	/* cpid, lpid (SysV) */
+#define SHMKIT_HAVE_NATTCH 0x20	/* nattch (SysV) */
+#define SHMKIT_HAVE_DTIME  0x40	/* dtime (SysV) */
+#define SHMKIT_HAVE_MEM    0x80	/* rss, swap */
+#define SHMKIT_HAVE_INODE  0x100	/* dev, ino (POSIX) */
+
+/* Bits of shmkit_info.status. */
+#define SHMKIT_ST_DEST    0x1	/* SysV: marked for removal (SHM_DEST) */
+#define SHMKIT_ST_LOCKED  0x2	/* SysV: SHM_LOCKED */
+#define SHMKIT_ST_DELETED 0x4	/* POSIX: unlinked but still held */
+
+/*
+ * struct shmkit_info: a snapshot of one segment of either kind. Plain data
+ * with no pointers: copy freely. Fields whose bit is clear in @have are
+ * absent for this kind and hold 0; never print them as 0.
+ * Times are seconds since the epoch (POSIX: atime, mtime in @dtime's place
+ * is not used; @ctime is the inode change time, @mtime the last write).
+ */
+struct shmkit_info {
+	enum shmkit_kind kind;
+	unsigned have;
+	unsigned status;
+	key_t key;
+	int id;
+	char name[SHMKIT_NAME_MAX + 2];
+	uint64_t size;
+	mode_t mode;		/* permission bits only (07777) */
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	pid_t cpid, lpid;
+	uint64_t nattch;
+	int64_t atime, dtime, ctime, mtime;
+	uint64_t rss, swap;	/* bytes */
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Kinds to list: a bit mask. */
+#define SHMKIT_LIST_SYSV  0x1
+#define SHMKIT_LIST_POSIX 0x2
+#define SHMKIT_LIST_ALL   (SHMKIT_LIST_SYSV | SHMKIT_LIST_POSIX)
+
+/* Bits of shmkit_holder.how. */
+#define SHMKIT_HOLD_MAP 0x1	/* maps it (shmat(2) or mmap(2)) */
+#define SHMKIT_HOLD_FD  0x2	/* has it open (POSIX) */
+
+/*
+ * struct shmkit_holder: one process holding one segment. SysV holders are
+ * keyed by @id (the shmid: the inode of the mapping on the kernel's shm
+ * device), POSIX holders by @dev and @ino of the /dev/shm file.
+ */
+struct shmkit_holder {
+	enum shmkit_kind kind;
+	int id;
+	dev_t dev;
+	ino_t ino;
+	pid_t pid;
+	unsigned how;
+	char comm[16];
+};
+
+/* Opaque handles: see their sections. */
+struct shmkit_seg;		/* an open segment (seg.c) */
+struct shmkit_holders;		/* a holder snapshot (holders.c) */
+struct shmkit_reflist;		/* a list of references (reflist.c) */
+struct shmkit_names;		/* a uid/gid name cache (columns.c) */
+
+/* ----------------------------------------------------------- error.c */
+
+/*
+ * Every call returns 0 (or a count) or a negative code; this turns either
+ * kind of code into the text the programs print.
+ */
+
+/*
+ * shmkit_strerror:
+ * @rc: a negative code returned by any shmkit call
+ *
+ * Returns: a constant, lowercase description of @rc ("no such segment",
+ * "size is above kernel.shmmax"), or strerror() text for other errno values.
+ * The string is static and must not be freed.
+ */
+const char *shmkit_strerror(int rc);
+
+/* ----------------------------------------------------------- parse.c */
+
+/*
+ * Pure parsers of what users type: segment references (DESIGN.md 2), sizes,
+ * modes, durations, ids, users and time styles. Each returns -EINVAL or
+ * -ERANGE rather than guessing.
+ */
 
 /* Flags for shmkit_ref_parse(). */
 #define SHMKIT_REF_ALLOW_PRIVATE 0x1	/* accept "private" (shmcreate) */
@@ -114,8 +225,6 @@ int shmkit_ref_format(const struct shmkit_ref *ref, char *buf, size_t len);
  * Returns: less than, equal to or greater than 0, as for qsort(3).
  */
 int shmkit_ref_cmp(const struct shmkit_ref *a, const struct shmkit_ref *b);
-
-/* --------------------------------------------------------------- parse */
 
 /* Flags for shmkit_parse_size(). */
 #define SHMKIT_SIZE_ZERO_OK 0x1	/* accept 0 (offsets, lengths) */
@@ -190,7 +299,168 @@ int shmkit_parse_user(const char *text, uid_t *out);
  */
 int shmkit_ref_unescape(char *text);
 
-/* ----------------------------------------------------------- ref lists */
+/* Time styles for shmkit_format_time(). */
+enum shmkit_time_style {
+	SHMKIT_TIME_SHORT = 1,	/* 2024-05-01 14:03 */
+	SHMKIT_TIME_FULL,	/* Wed May  1 14:03:07 2024 */
+	SHMKIT_TIME_ISO,	/* 2024-05-01T14:03:07+0200 */
+};
+
+/*
+ * shmkit_parse_time_style:
+ * @text: "short", "full" or "iso", in lower case
+ * @out: the style it names
+ *
+ * Returns: 0; -EINVAL for anything else.
+ */
+int shmkit_parse_time_style(const char *text, enum shmkit_time_style *out);
+
+/* ---------------------------------------------------------- format.c */
+
+/*
+ * Plain text for numbers, modes, times, ages and holders, and escaping of
+ * names so that no name can break a line or a JSON document.
+ */
+
+/*
+ * shmkit_format_size:
+ * @bytes: a size
+ * @buf, @len: where to write it in 1024-based units with at most one
+ *	rounded decimal: "512B", "4K", "1.5M"
+ *
+ * Returns: the length written; -ENOBUFS when @len is too small.
+ */
+int shmkit_format_size(uint64_t bytes, char *buf, size_t len);
+
+/*
+ * shmkit_format_perms:
+ * @mode: permission bits
+ * @buf, @len: where to write the nine of them as ls(1) does: "rw-r-----"
+ *
+ * Returns: 9; -ENOBUFS when @len is below 10.
+ */
+int shmkit_format_perms(mode_t mode, char *buf, size_t len);
+
+/*
+ * shmkit_format_time:
+ * @t: seconds since the epoch; 0 or less means it never happened
+ * @style: SHMKIT_TIME_SHORT, SHMKIT_TIME_FULL or SHMKIT_TIME_ISO, in
+ *	local time
+ * @buf, @len: where to write it
+ *
+ * Returns: the length written; 0 when @t never happened (or is beyond
+ * what localtime_r(3) can convert), so nothing was written; -ENOBUFS.
+ */
+int shmkit_format_time(int64_t t, enum shmkit_time_style style, char *buf, size_t len);
+
+/*
+ * shmkit_format_age:
+ * @seconds: a duration
+ * @buf, @len: where to write it in one rounded-down unit: "90s", "15m",
+ *	"30h", "7d" (seconds below 2 minutes, minutes below 2 hours, hours
+ *	below 2 days)
+ *
+ * Returns: the length written; -ENOBUFS when @len is too small.
+ */
+int shmkit_format_age(uint64_t seconds, char *buf, size_t len);
+
+/* Flags for shmkit_format_escape(). */
+#define SHMKIT_ESC_BLANK 0x1	/* also space and backslash (libsmartcols' raw output) */
+#define SHMKIT_ESC_UTF8  0x2	/* only bytes that are not valid UTF-8 (JSON) */
+
+/*
+ * shmkit_format_escape:
+ * @s: a name as the kernel or a process gave it: any bytes but NUL
+ * @flags: 0 (control bytes and bytes above 0x7e), SHMKIT_ESC_BLANK or
+ *	SHMKIT_ESC_UTF8
+ * @buf, @len: where to write @s with each such byte as the four
+ *	characters \xHH, so a hostile name cannot break a line, a
+ *	field or a JSON document; shmkit_ref_unescape() reverses it
+ *
+ * Output that does not fit is cut before the first character or escape
+ * that would leave fewer than 5 bytes free; it is always NUL-terminated
+ * when @len > 0.
+ *
+ * Returns: the length written.
+ */
+size_t shmkit_format_escape(const char *s, unsigned flags, char *buf, size_t len);
+
+/*
+ * shmkit_format_holders:
+ * @x, @n: holders of one segment (shmkit_holders_of())
+ * @buf, @len: where to write them as "PID (COMM)" joined by ", ", each
+ *	COMM escaped as shmkit_format_escape() with SHMKIT_ESC_BLANK does:
+ *	"1234 (shmattach), 1240 (sleep)"; an empty string when @n is 0
+ *
+ * Output that does not fit is cut; it is always NUL-terminated when
+ * @len > 0.
+ *
+ * Returns: the length written.
+ */
+size_t shmkit_format_holders(const struct shmkit_holder *x, size_t n, char *buf, size_t len);
+
+/* ------------------------------------------------------------ caps.c */
+
+/*
+ * Capabilities: which one an operation needs, whether it is held, its name,
+ * and dropping all others (our pledge).
+ */
+
+/* What an operation on a segment was trying to do, for shmkit_cap_for(). */
+enum shmkit_op {
+	SHMKIT_OP_READ = 1,
+	SHMKIT_OP_WRITE,
+	SHMKIT_OP_REMOVE,
+	SHMKIT_OP_CREATE,
+};
+
+/*
+ * shmkit_cap_for:
+ * @kind: the segment's kind
+ * @op: the operation that was denied
+ *
+ * Returns: the capability (CAP_* value) that would override the denial:
+ * CAP_IPC_OWNER for SysV access, CAP_SYS_ADMIN for SysV removal,
+ * CAP_DAC_OVERRIDE for POSIX access, CAP_FOWNER for POSIX removal.
+ */
+int shmkit_cap_for(enum shmkit_kind kind, enum shmkit_op op);
+
+/*
+ * shmkit_cap_has:
+ * @cap: a CAP_* value
+ *
+ * Returns: 1 when @cap is in this process's effective set, 0 when not,
+ * -errno when the set cannot be read.
+ */
+int shmkit_cap_has(int cap);
+
+/*
+ * shmkit_cap_name:
+ * @cap: a CAP_* value
+ * @buf, @len: where to write its upper-case name, e.g. "CAP_IPC_OWNER"
+ *
+ * Returns: 0, or -ENOBUFS / -EINVAL.
+ */
+int shmkit_cap_name(int cap, char *buf, size_t len);
+
+/*
+ * shmkit_cap_limit:
+ * @keep: the CAP_* values to keep
+ * @n: how many
+ *
+ * Drops every other capability from the effective and permitted sets
+ * (those of @keep that were not held stay absent). Our pledge(2).
+ *
+ * Returns: 0, or -errno from libcap.
+ */
+int shmkit_cap_limit(const int *keep, size_t n);
+
+/* --------------------------------------------------------- reflist.c */
+
+/*
+ * A list of references from arguments or from standard input (shmrm -),
+ * each with the text it came from, sorted and deduplicated.
+ */
 
 /*
  * struct shmkit_refent: one reference of a list. @text is what it was
@@ -204,9 +474,6 @@ struct shmkit_refent {
 	char *text;
 	size_t line;
 };
-
-/* References in the order given: see shmkit_reflist_new(). */
-struct shmkit_reflist;
 
 /*
  * shmkit_reflist_new:
@@ -289,275 +556,158 @@ int shmkit_reflist_dedup(struct shmkit_reflist *list);
 size_t shmkit_reflist_all(const struct shmkit_reflist *list,
 			  const struct shmkit_refent **out);
 
-/* ----------------------------------------------------------- snapshots */
-
-/* Bits of shmkit_info.have: which fields the kind has. */
-#define SHMKIT_HAVE_KEY    0x01	/* key (SysV) */
-#define SHMKIT_HAVE_ID     0x02	/* id (SysV shmid) */
-#define SHMKIT_HAVE_NAME   0x04	/* name (POSIX) */
-#define SHMKIT_HAVE_CREDS  0x08	/* cuid, cgid (SysV) */
-#define SHMKIT_HAVE_PIDS   0x10	/* cpid, lpid (SysV) */
-#define SHMKIT_HAVE_NATTCH 0x20	/* nattch (SysV) */
-#define SHMKIT_HAVE_DTIME  0x40	/* dtime (SysV) */
-#define SHMKIT_HAVE_MEM    0x80	/* rss, swap */
-#define SHMKIT_HAVE_INODE  0x100	/* dev, ino (POSIX) */
-
-/* Bits of shmkit_info.status. */
-#define SHMKIT_ST_DEST    0x1	/* SysV: marked for removal (SHM_DEST) */
-#define SHMKIT_ST_LOCKED  0x2	/* SysV: SHM_LOCKED */
-#define SHMKIT_ST_DELETED 0x4	/* POSIX: unlinked but still held */
+/* -------------------------------------------------------------- ns.c */
 
 /*
- * struct shmkit_info: a snapshot of one segment of either kind. Plain data
- * with no pointers: copy freely. Fields whose bit is clear in @have are
- * absent for this kind and hold 0; never print them as 0.
- * Times are seconds since the epoch (POSIX: atime, mtime in @dtime's place
- * is not used; @ctime is the inode change time, @mtime the last write).
+ * Entering another process's IPC and mount namespaces (--target).
  */
-struct shmkit_info {
-	enum shmkit_kind kind;
+
+/*
+ * shmkit_ns_enter:
+ * @pid: a process whose IPC and mount namespaces to enter (a container's)
+ * @procfd: set to a directory fd of this process's /proc, opened before
+ *	entering, so that holders are reported with the caller's PIDs
+ *
+ * After it returns 0 every other call here acts inside those namespaces:
+ * SysV segments of that IPC namespace, POSIX objects of that /dev/shm.
+ * Needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT for the mount namespace); the
+ * process must be single-threaded. The caller closes *@procfd.
+ *
+ * Returns: 0; -ESRCH when there is no such process; -EPERM when a
+ * capability is missing; -errno from setns(2).
+ */
+int shmkit_ns_enter(pid_t pid, int *procfd);
+
+/*
+ * shmkit_ns_cap_missing:
+ *
+ * Says which capability a -EPERM from shmkit_ns_enter() was about.
+ *
+ * Returns: the first of those it needs, CAP_SYS_ADMIN then CAP_SYS_CHROOT,
+ * that this process does not hold (or whose state cannot be read); -ENOENT
+ * when it holds both.
+ */
+int shmkit_ns_cap_missing(void);
+
+/* ------------------------------------------------------------ lock.c */
+
+/*
+ * The lock protocol shmwrite and shmread share, so that a reader never sees
+ * half of a write; documented in shmkit(7) for other programs.
+ */
+
+/*
+ * The shmkit lock (shmkit(7) documents it for other programs): readers
+ * share it, a writer holds it alone, and it dies with its holder, since it
+ * is made of OFD locks (fcntl(2) F_OFD_SETLK). POSIX objects are locked on
+ * their own fd; SysV segments on two bytes of the /dev/shm directory
+ * chosen by the shmid. Nothing is created, so nothing is left behind for
+ * shmkit_remove() to clean up, and read-only users create nothing.
+ */
+#define SHMKIT_LOCK_READ  1
+#define SHMKIT_LOCK_WRITE 2
+
+/*
+ * shmkit_seg_lock:
+ * @seg: an open segment (a write lock needs a read-write open)
+ * @how: SHMKIT_LOCK_READ or SHMKIT_LOCK_WRITE
+ * @timeout_ms: how long to wait; -1 waits forever, 0 tries once
+ *
+ * An unattached POSIX segment's size is read again once the lock is held.
+ *
+ * Returns: 0; -ETIMEDOUT; -EBUSY when already locked; -EBADF for a write
+ * lock on a read-only open; -errno (SysV: when /dev/shm cannot be opened).
+ */
+int shmkit_seg_lock(struct shmkit_seg *seg, unsigned how, long timeout_ms);
+
+/*
+ * shmkit_seg_unlock:
+ * @seg: a segment
+ *
+ * Waits until a pipe given page references by shmkit_seg_copy_out() has
+ * been read empty (or lost its reader), then releases the lock if held.
+ * shmkit_seg_close() does the same.
+ *
+ * Returns: 0, or -errno from watching the pipe.
+ */
+int shmkit_seg_unlock(struct shmkit_seg *seg);
+
+/*
+ * shmkit_seg_lock_holder:
+ * @seg: a segment whose lock could not be had
+ * @how: the lock that was asked for
+ * @out: a process holding a conflicting lock
+ *
+ * OFD locks carry no pid, so this looks for the lock in /proc/PID/fdinfo
+ * of every process: it finds holders in this PID namespace whose fdinfo is
+ * readable (other users' need privilege).
+ *
+ * Returns: 0; -ESRCH when none was found; -errno.
+ */
+int shmkit_seg_lock_holder(const struct shmkit_seg *seg, unsigned how, pid_t *out);
+
+/* ---------------------------------------------------------- limits.c */
+
+/*
+ * The kernel's shared-memory limits (kernel.shm*, per IPC namespace) and the
+ * size of /dev/shm.
+ */
+
+/*
+ * struct shmkit_limits: the kernel limits on shared memory of the current
+ * IPC namespace and the size of the /dev/shm filesystem. Plain data.
+ * A limit that could not be read has its bit clear in @have.
+ */
+#define SHMKIT_LIM_SHMMAX  0x01
+#define SHMKIT_LIM_SHMALL  0x02
+#define SHMKIT_LIM_SHMMNI  0x04
+#define SHMKIT_LIM_RMID    0x08	/* shm_rmid_forced */
+#define SHMKIT_LIM_SHMFS   0x10	/* shmfs_* (statvfs of /dev/shm) */
+#define SHMKIT_LIM_SYSV    0x20	/* sysv_* (shmctl SHM_INFO) */
+struct shmkit_limits {
 	unsigned have;
-	unsigned status;
-	key_t key;
-	int id;
-	char name[SHMKIT_NAME_MAX + 2];
-	uint64_t size;
-	mode_t mode;		/* permission bits only (07777) */
-	uid_t uid, cuid;
-	gid_t gid, cgid;
-	pid_t cpid, lpid;
-	uint64_t nattch;
-	int64_t atime, dtime, ctime, mtime;
-	uint64_t rss, swap;	/* bytes */
-	dev_t dev;
-	ino_t ino;
-};
-
-/* Kinds to list: a bit mask. */
-#define SHMKIT_LIST_SYSV  0x1
-#define SHMKIT_LIST_POSIX 0x2
-#define SHMKIT_LIST_ALL   (SHMKIT_LIST_SYSV | SHMKIT_LIST_POSIX)
-
-/*
- * shmkit_list:
- * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
- * @out: a new array of snapshots, SysV first (by id), then POSIX (by name)
- * @n: its length
- *
- * SysV comes from /proc/sysvipc/shm, or from shmctl(SHM_STAT) when that is
- * unreadable; POSIX from one scan of /dev/shm that follows no symlinks and
- * leaves out sem.* and anything that is not a regular file. A missing
- * /dev/shm lists no POSIX objects.
- *
- * Returns: 0; -ENOMEM; -errno when a source could not be read at all.
- * The caller owns *@out and frees it with shmkit_info_free().
- */
-int shmkit_list(unsigned kinds, struct shmkit_info **out, size_t *n);
-
-/*
- * shmkit_list_at:
- * @procfd: a directory fd of /proc, opened before shmkit_ns_enter(), so
- *	that SysV creator and last PIDs are those of the caller's PID
- *	namespace; -1 behaves as shmkit_list()
- * @kinds, @out, @n: as for shmkit_list()
- *
- * Returns: as shmkit_list().
- */
-int shmkit_list_at(int procfd, unsigned kinds, struct shmkit_info **out,
-		   size_t *n);
-
-/*
- * shmkit_info_free:
- * @infos: an array from shmkit_list(), or NULL
- *
- * Frees it; preserves errno.
- */
-void shmkit_info_free(struct shmkit_info *infos);
-
-/*
- * shmkit_stat:
- * @ref: the segment; SHMKIT_BY_PRIVATE is refused
- * @out: its snapshot
- *
- * Works without read permission on the segment: SysV comes from
- * /proc/sysvipc/shm (or SHM_STAT_ANY), POSIX from fstatat(2) without
- * following a symlink.
- *
- * Returns: 0; -ENOENT when there is no such segment; -SHMKIT_EPRIVATE for
- * key 0; -SHMKIT_ENOTSHM for a /dev/shm entry that is not a regular file.
- */
-int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
-
-/*
- * shmkit_info_ref:
- * @info: a segment
- * @out: its canonical reference, as shmls prints it in the REF column:
- *	SHMKIT_BY_ID for SysV (the key is kept too), SHMKIT_BY_NAME for
- *	POSIX; shmkit_ref_format() writes it, shmkit_stat() finds it again
- */
-void shmkit_info_ref(const struct shmkit_info *info, struct shmkit_ref *out);
-
-/*
- * shmkit_remove:
- * @ref: the segment
- * @nattch: optional; set to how many attachments the segment still had,
- *	so 0 means it is gone and more means it is only marked for removal
- *	(SysV) or unlinked while still held (POSIX: always 0, unknown)
- *
- * SysV: shmctl(IPC_RMID). POSIX: shm_unlink(3).
- *
- * Returns: 0; -ENOENT; -EPERM or -EACCES when the caller may not remove it;
- * -SHMKIT_EPRIVATE for key 0.
- */
-int shmkit_remove(const struct shmkit_ref *ref, uint64_t *nattch);
-
-struct shmkit_holders;	/* a holder snapshot: see shmkit_holders_scan() */
-struct shmkit_filter;	/* see "filters" below */
-
-/* Flags for shmkit_remove_checked(). */
-#define SHMKIT_RM_FORCE  0x1	/* remove even when held */
-#define SHMKIT_RM_DRYRUN 0x2	/* check everything, change nothing */
-
-/*
- * shmkit_remove_checked:
- * @info: the segment, a snapshot from shmkit_list() or shmkit_stat()
- * @h: a holder snapshot taken after @info, or NULL (then no POSIX object
- *	can be shown to be unheld)
- * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
- * @nattch: optional; SysV: the attachments the kernel counted right before
- *	the removal (0 for POSIX)
- *
- * The removal shmrm does: right before acting it checks again that the
- * segment is still the one @info describes and that nothing holds it.
- * SysV: IPC_STAT on the shmid (same creator, same key unless marked for
- * removal) gives nattch, then IPC_RMID; a held segment is only marked for
- * removal. POSIX: @h decides whether it is held (by device and inode, as
- * shmkit_info_orphan()), then fstatat(2) without following symlinks must
- * find the same regular file, then unlink(2). With SHMKIT_RM_DRYRUN every
- * check runs, permission is judged by shmkit_may_remove() and nothing
- * changes. What remains is the window between the check and the removal,
- * in which a process may attach (SysV) or open the object (POSIX).
- *
- * Returns: 0 removed, nothing held it; 1 removed although held (only with
- * SHMKIT_RM_FORCE: SysV marked for removal, POSIX unlinked while mapped or
- * open); -EBUSY held, not removed; -EAGAIN a POSIX object no holder was
- * found for while @h is NULL or incomplete, not removed; -ENOENT gone, or
- * replaced by another segment; -SHMKIT_ENOTSHM the name is no longer a
- * regular file; -EPERM or -EACCES not allowed.
- */
-int shmkit_remove_checked(const struct shmkit_info *info,
-			  const struct shmkit_holders *h, unsigned flags,
-			  uint64_t *nattch);
-
-/*
- * shmkit_may_remove:
- * @info: a segment
- *
- * The kernel's rule, checked without trying: a SysV segment may be removed
- * by its owner, its creator or a holder of CAP_SYS_ADMIN; a POSIX object
- * by whoever may write to /dev/shm and, the directory being sticky, owns
- * the object or /dev/shm or holds CAP_FOWNER.
- *
- * Returns: 1 when the caller may remove @info, else 0.
- */
-int shmkit_may_remove(const struct shmkit_info *info);
-
-/*
- * shmkit_remove_fn: told about each segment shmkit_remove_matching() acted
- * on: @rc and @nattch as shmkit_remove_checked() would return and set.
- */
-typedef void (*shmkit_remove_fn)(const struct shmkit_info *info, int rc,
-				 uint64_t nattch, void *payload);
-
-/*
- * shmkit_remove_matching:
- * @f: which segments (shmkit_filter_match(), the code shmls filters with)
- * @h: a holder snapshot, or NULL (then no POSIX object is shown unheld)
- * @now: the current time, for @f->older_than
- * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
- * @fn, @payload: called once for every segment that matches @f
- *
- * Removes every segment @f selects, each checked and removed back to back
- * (SysV: SHM_STAT_ANY then IPC_RMID, walking the kernel's index as ipcrm
- * does; POSIX: fstatat(2) without following, then unlinkat(2), by name),
- * with shmkit_remove_checked()'s rules for held segments. SysV segments
- * come in the kernel's index order, then POSIX objects sorted by name;
- * symlinks, directories, FIFOs and sem.* are never touched. With
- * @f->orphans, a POSIX object that passes every other test but whose
- * holders cannot all be known is reported with -EAGAIN and left alone.
- *
- * Returns: 0, or -errno when a kind could not be listed at all (-ENOMEM).
- */
-int shmkit_remove_matching(const struct shmkit_filter *f,
-			   const struct shmkit_holders *h, int64_t now,
-			   unsigned flags, shmkit_remove_fn fn, void *payload);
-
-/* ------------------------------------------------------------- filters */
-
-struct shmkit_holders;	/* a holder snapshot: see shmkit_holders_scan() */
-
-/*
- * struct shmkit_filter: which segments shmls shows and shmrm removes.
- * Zero-initialise, then set what applies; a zero field does not filter.
- */
-struct shmkit_filter {
-	unsigned kinds;		/* SHMKIT_LIST_* bits; 0 means both */
-	int orphans;		/* only segments no process holds */
-	uint64_t older_than;	/* only segments older than this many seconds */
-	int by_uid;		/* only segments owned by @uid */
-	uid_t uid;
-	const char *name_glob;	/* only POSIX objects whose name (without the
-				   leading '/') matches this fnmatch(3) glob */
-	const struct shmkit_holders *held_by;	/* only segments a process in this
-						   snapshot holds (shmkit_holders_scan_pid()) */
+	uint64_t shmmax;	/* bytes, largest segment */
+	uint64_t shmall;	/* pages, all segments together */
+	uint64_t shmmni;	/* segments */
+	uint64_t rmid_forced;	/* 0 or 1 */
+	uint64_t page_size;	/* bytes per shmall page */
+	uint64_t shmfs_size, shmfs_used, shmfs_avail;	/* bytes */
+	uint64_t shmfs_files, shmfs_ffree;	/* inodes */
+	uint64_t sysv_ids;	/* segments in use */
+	uint64_t sysv_pages;	/* pages allocated, as shmall counts them */
+	uint64_t sysv_rss, sysv_swap;	/* pages resident and swapped */
 };
 
 /*
- * shmkit_info_age:
- * @info: a segment
- * @now: the current time, seconds since the epoch
+ * shmkit_limits_read:
+ * @out: the limits; fields that could not be read are left 0 and their
+ *	bit clear in @out->have
  *
- * Returns: seconds since the segment was last used: the newest of ctime,
- * atime and dtime for SysV, mtime (the last write) for POSIX (reading a
- * POSIX object through a mapping leaves no trace, and its ctime changes
- * with chmod and cannot be set back); 0 when that is in the future
- * or when no time is known at all.
+ * Reads /proc/sys/kernel/shm{max,all,mni,_rmid_forced}, shmctl(SHM_INFO)
+ * and statvfs(3) of /dev/shm.
+ *
+ * Returns: 0, or -ENOENT when nothing at all could be read.
  */
-uint64_t shmkit_info_age(const struct shmkit_info *info, int64_t now);
+int shmkit_limits_read(struct shmkit_limits *out);
 
 /*
- * shmkit_info_orphan:
- * @info: a segment
- * @h: a holder snapshot, or NULL
+ * shmkit_shmfs_inodes:
+ * @out: how many inodes the /dev/shm filesystem has in use: its root, every
+ *	file, directory and link, and every unlinked file that a process
+ *	still holds. One statvfs(2), so a caller can tell cheaply whether
+ *	unlinked objects may exist before scanning processes for them.
  *
- * An orphan is a segment no live process holds (DESIGN.md section 5): a SysV
- * segment with nattch 0, a POSIX object no process maps or has open.
- *
- * Returns: 1 orphan, 0 held, -EAGAIN when it cannot be told: a POSIX
- * object with no holder found while @h is NULL or some processes could
- * not be examined. Callers that remove must treat -EAGAIN as held.
+ * Returns: 0; -ENOENT when /dev/shm does not exist; -EOPNOTSUPP when the
+ * filesystem does not count inodes (tmpfs with nr_inodes=0); -errno.
  */
-int shmkit_info_orphan(const struct shmkit_info *info,
-		       const struct shmkit_holders *h);
+int shmkit_shmfs_inodes(uint64_t *out);
+
+/* ------------------------------------------------------------- seg.c */
 
 /*
- * shmkit_filter_match:
- * @f: the filter
- * @info: a segment
- * @h: a holder snapshot (needed when @f->orphans is set), or NULL
- * @now: the current time
- *
- * Returns: 1 when @info passes every test in @f, else 0. A segment whose
- * orphan state cannot be told does not pass --orphans.
+ * Live segments of either kind behind one opaque handle: create, open,
+ * attach, detach, lock in memory, remove what was just made, close.
  */
-int shmkit_filter_match(const struct shmkit_filter *f,
-			const struct shmkit_info *info,
-			const struct shmkit_holders *h, int64_t now);
-
-/* ------------------------------------------------------- live segments */
-
-/* An opened segment (SysV shmid or POSIX fd) and at most one mapping. */
-struct shmkit_seg;
 
 /* Flags for shmkit_seg_create(). */
 #define SHMKIT_CREATE_REUSE 0x1	/* an existing one of at least size is fine */
@@ -646,7 +796,162 @@ size_t shmkit_seg_size(const struct shmkit_seg *seg);
  */
 const struct shmkit_ref *shmkit_seg_ref(const struct shmkit_seg *seg);
 
-/* ------------------------------------------------------------------ io */
+/*
+ * shmkit_seg_populate:
+ * @seg: an attached segment
+ *
+ * Allocates and maps every page now (MADV_POPULATE_WRITE, or _READ for a
+ * read-only mapping; a POSIX object gets fallocate(2) first), so that later
+ * writes cannot fail for want of memory or space.
+ *
+ * Returns: 0; -ENOSPC; -ENOMEM; -errno.
+ */
+int shmkit_seg_populate(struct shmkit_seg *seg);
+
+/*
+ * shmkit_seg_memlock:
+ * @seg: a segment; POSIX objects must be attached
+ * @limit: optional; set to RLIMIT_MEMLOCK in bytes (UINT64_MAX: none)
+ *
+ * SysV: shmctl(SHM_LOCK), which lasts until SHM_UNLOCK or removal. POSIX:
+ * mlock(2) of the mapping, which lasts while it is mapped.
+ *
+ * Returns: 0; -EPERM (no CAP_IPC_LOCK, and RLIMIT_MEMLOCK is 0 or the
+ * caller does not own the SysV segment); -ENOMEM (RLIMIT_MEMLOCK is too
+ * small); -errno.
+ */
+int shmkit_seg_memlock(struct shmkit_seg *seg, uint64_t *limit);
+
+/*
+ * shmkit_seg_memunlock:
+ * @seg: a segment locked with shmkit_seg_memlock()
+ *
+ * Returns: 0 or -errno.
+ */
+int shmkit_seg_memunlock(struct shmkit_seg *seg);
+
+/*
+ * shmkit_seg_remove:
+ * @seg: an open segment
+ *
+ * Removes the segment @seg names: SysV IPC_RMID on its shmid (gone at the
+ * last detach), POSIX the name, when it still leads to the object @seg has
+ * open. No check whether anything else holds it: for undoing what the
+ * caller has just created (shmkit_remove_checked() is the removal with
+ * every check). @seg stays open.
+ *
+ * Returns: 0; -ENOENT when already gone or the name now leads elsewhere;
+ * -EPERM or -EACCES when the caller may not remove it.
+ */
+int shmkit_seg_remove(struct shmkit_seg *seg);
+
+/* --------------------------------------------------------- holders.c */
+
+/*
+ * Who holds what: one pass over /proc/PID/maps and /proc/PID/fd, matched by
+ * device and inode (POSIX) or shmid (SysV), with what could not be read.
+ */
+
+/*
+ * shmkit_holders_scan:
+ * @out: the snapshot
+ *
+ * One pass over /proc/PID/maps and /proc/PID/fd of every process. SysV
+ * mappings are matched by inode = shmid (so segments marked for removal,
+ * whose name keeps the old key, still match), POSIX ones by device and
+ * inode of /dev/shm, so a process in another mount namespace with its own
+ * /dev/shm/NAME is not mistaken for a holder. Unlinked POSIX objects that
+ * are still held are recorded too (shmkit_holders_deleted()).
+ *
+ * Returns: 0; -ENOMEM; -errno when /proc cannot be read at all. The caller
+ * frees *@out with shmkit_holders_free().
+ */
+int shmkit_holders_scan(int procfd, struct shmkit_holders **out);
+
+/*
+ * shmkit_holders_scan_pid:
+ * @procfd: a directory fd of /proc (see shmkit_ns_enter()), or -1
+ * @pid: the one process to examine
+ * @out: the snapshot, holding only what @pid holds
+ *
+ * Returns: 0; -ESRCH when there is no such process; -EACCES when its maps
+ * or fds may not be read; -ENOMEM. The caller frees *@out with
+ * shmkit_holders_free().
+ */
+int shmkit_holders_scan_pid(int procfd, pid_t pid, struct shmkit_holders **out);
+
+/*
+ * shmkit_proc_cmdline:
+ * @procfd: a directory fd of /proc, or -1 for "/proc"
+ * @pid: a process
+ * @buf, @len: where to write its command line, arguments joined by
+ *	spaces and cut to @len - 1 bytes; "[NAME]" when it has none
+ *	(kernel threads, zombies)
+ *
+ * Returns: 0; -ESRCH when there is no such process (any more); -EINVAL
+ * when @len is below 2; -errno.
+ */
+int shmkit_proc_cmdline(int procfd, pid_t pid, char *buf, size_t len);
+
+/*
+ * shmkit_holders_of:
+ * @h: a snapshot
+ * @info: a segment
+ * @out: the first of its holders, sorted by pid; valid while @h lives
+ *
+ * Returns: how many processes hold @info (0 with *@out NULL when none).
+ */
+size_t shmkit_holders_of(const struct shmkit_holders *h,
+			 const struct shmkit_info *info,
+			 const struct shmkit_holder **out);
+
+/*
+ * shmkit_holders_all:
+ * @h: a snapshot
+ * @out: every holder record, sorted by kind, segment, then pid
+ *
+ * Returns: how many records there are.
+ */
+size_t shmkit_holders_all(const struct shmkit_holders *h,
+			  const struct shmkit_holder **out);
+
+/*
+ * shmkit_holders_unreadable:
+ * @h: a snapshot
+ *
+ * Returns: how many processes could not be examined (not permitted), so
+ * that a caller can say the holder information is incomplete instead of
+ * reporting "none". Processes that exited during the scan do not count.
+ */
+size_t shmkit_holders_unreadable(const struct shmkit_holders *h);
+
+/*
+ * shmkit_holders_deleted:
+ * @h: a snapshot
+ * @out: snapshots of unlinked POSIX objects still held, status
+ *	SHMKIT_ST_DELETED; the size is the file's when /proc/PID/map_files
+ *	or the open fd can be examined, else the largest mapping seen
+ * @n: how many
+ *
+ * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_info_free().
+ */
+int shmkit_holders_deleted(const struct shmkit_holders *h,
+			   struct shmkit_info **out, size_t *n);
+
+/*
+ * shmkit_holders_free:
+ * @h: a snapshot, or NULL
+ *
+ * Frees it; preserves errno.
+ */
+void shmkit_holders_free(struct shmkit_holders *h);
+
+/* -------------------------------------------------------------- io.c */
+
+/*
+ * Bytes between a file descriptor and a segment, at memory speed, without
+ * SIGBUS on a full /dev/shm and without half-written results.
+ */
 
 /*
  * shmkit_seg_write_fd:
@@ -769,401 +1074,204 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 		    const struct shmkit_write_opts *opts,
 		    struct shmkit_write_result *out);
 
-/* ---------------------------------------------------------------- lock */
+/* ------------------------------------------------------------ list.c */
 
 /*
- * The shmkit lock (shmkit(7) documents it for other programs): readers
- * share it, a writer holds it alone, and it dies with its holder, since it
- * is made of OFD locks (fcntl(2) F_OFD_SETLK). POSIX objects are locked on
- * their own fd; SysV segments on two bytes of the /dev/shm directory
- * chosen by the shmid. Nothing is created, so nothing is left behind for
- * shmkit_remove() to clean up, and read-only users create nothing.
+ * Snapshots of both kinds, one or all, and the filters that shmls and shmrm
+ * select with, so that what one lists the other removes.
  */
-#define SHMKIT_LOCK_READ  1
-#define SHMKIT_LOCK_WRITE 2
 
 /*
- * shmkit_seg_lock:
- * @seg: an open segment (a write lock needs a read-write open)
- * @how: SHMKIT_LOCK_READ or SHMKIT_LOCK_WRITE
- * @timeout_ms: how long to wait; -1 waits forever, 0 tries once
+ * shmkit_list_at:
+ * @procfd: a directory fd of /proc, opened before shmkit_ns_enter(), so
+ *	that SysV creator and last PIDs are those of the caller's PID
+ *	namespace; -1 behaves as shmkit_list()
+ * @kinds, @out, @n: as for shmkit_list()
  *
- * An unattached POSIX segment's size is read again once the lock is held.
- *
- * Returns: 0; -ETIMEDOUT; -EBUSY when already locked; -EBADF for a write
- * lock on a read-only open; -errno (SysV: when /dev/shm cannot be opened).
+ * Returns: as shmkit_list().
  */
-int shmkit_seg_lock(struct shmkit_seg *seg, unsigned how, long timeout_ms);
+int shmkit_list_at(int procfd, unsigned kinds, struct shmkit_info **out,
+		   size_t *n);
 
 /*
- * shmkit_seg_unlock:
- * @seg: a segment
- *
- * Waits until a pipe given page references by shmkit_seg_copy_out() has
- * been read empty (or lost its reader), then releases the lock if held.
- * shmkit_seg_close() does the same.
- *
- * Returns: 0, or -errno from watching the pipe.
- */
-int shmkit_seg_unlock(struct shmkit_seg *seg);
-
-/*
- * shmkit_seg_lock_holder:
- * @seg: a segment whose lock could not be had
- * @how: the lock that was asked for
- * @out: a process holding a conflicting lock
- *
- * OFD locks carry no pid, so this looks for the lock in /proc/PID/fdinfo
- * of every process: it finds holders in this PID namespace whose fdinfo is
- * readable (other users' need privilege).
- *
- * Returns: 0; -ESRCH when none was found; -errno.
- */
-int shmkit_seg_lock_holder(const struct shmkit_seg *seg, unsigned how, pid_t *out);
-
-/*
- * shmkit_seg_populate:
- * @seg: an attached segment
- *
- * Allocates and maps every page now (MADV_POPULATE_WRITE, or _READ for a
- * read-only mapping; a POSIX object gets fallocate(2) first), so that later
- * writes cannot fail for want of memory or space.
- *
- * Returns: 0; -ENOSPC; -ENOMEM; -errno.
- */
-int shmkit_seg_populate(struct shmkit_seg *seg);
-
-/*
- * shmkit_seg_memlock:
- * @seg: a segment; POSIX objects must be attached
- * @limit: optional; set to RLIMIT_MEMLOCK in bytes (UINT64_MAX: none)
- *
- * SysV: shmctl(SHM_LOCK), which lasts until SHM_UNLOCK or removal. POSIX:
- * mlock(2) of the mapping, which lasts while it is mapped.
- *
- * Returns: 0; -EPERM (no CAP_IPC_LOCK, and RLIMIT_MEMLOCK is 0 or the
- * caller does not own the SysV segment); -ENOMEM (RLIMIT_MEMLOCK is too
- * small); -errno.
- */
-int shmkit_seg_memlock(struct shmkit_seg *seg, uint64_t *limit);
-
-/*
- * shmkit_seg_memunlock:
- * @seg: a segment locked with shmkit_seg_memlock()
- *
- * Returns: 0 or -errno.
- */
-int shmkit_seg_memunlock(struct shmkit_seg *seg);
-
-/* ------------------------------------------------------------- holders */
-
-/* Bits of shmkit_holder.how. */
-#define SHMKIT_HOLD_MAP 0x1	/* maps it (shmat(2) or mmap(2)) */
-#define SHMKIT_HOLD_FD  0x2	/* has it open (POSIX) */
-
-/*
- * struct shmkit_holder: one process holding one segment. SysV holders are
- * keyed by @id (the shmid: the inode of the mapping on the kernel's shm
- * device), POSIX holders by @dev and @ino of the /dev/shm file.
- */
-struct shmkit_holder {
-	enum shmkit_kind kind;
-	int id;
-	dev_t dev;
-	ino_t ino;
-	pid_t pid;
-	unsigned how;
-	char comm[16];
-};
-
-/* A snapshot of which processes hold which segments. */
-struct shmkit_holders;
-
-/*
- * shmkit_holders_scan:
- * @out: the snapshot
- *
- * One pass over /proc/PID/maps and /proc/PID/fd of every process. SysV
- * mappings are matched by inode = shmid (so segments marked for removal,
- * whose name keeps the old key, still match), POSIX ones by device and
- * inode of /dev/shm, so a process in another mount namespace with its own
- * /dev/shm/NAME is not mistaken for a holder. Unlinked POSIX objects that
- * are still held are recorded too (shmkit_holders_deleted()).
- *
- * Returns: 0; -ENOMEM; -errno when /proc cannot be read at all. The caller
- * frees *@out with shmkit_holders_free().
- */
-int shmkit_holders_scan(int procfd, struct shmkit_holders **out);
-
-/*
- * shmkit_holders_scan_pid:
- * @procfd: a directory fd of /proc (see shmkit_ns_enter()), or -1
- * @pid: the one process to examine
- * @out: the snapshot, holding only what @pid holds
- *
- * Returns: 0; -ESRCH when there is no such process; -EACCES when its maps
- * or fds may not be read; -ENOMEM. The caller frees *@out with
- * shmkit_holders_free().
- */
-int shmkit_holders_scan_pid(int procfd, pid_t pid, struct shmkit_holders **out);
-
-/*
- * shmkit_proc_cmdline:
- * @procfd: a directory fd of /proc, or -1 for "/proc"
- * @pid: a process
- * @buf, @len: where to write its command line, arguments joined by
- *	spaces and cut to @len - 1 bytes; "[NAME]" when it has none
- *	(kernel threads, zombies)
- *
- * Returns: 0; -ESRCH when there is no such process (any more); -EINVAL
- * when @len is below 2; -errno.
- */
-int shmkit_proc_cmdline(int procfd, pid_t pid, char *buf, size_t len);
-
-/*
- * shmkit_holders_of:
- * @h: a snapshot
- * @info: a segment
- * @out: the first of its holders, sorted by pid; valid while @h lives
- *
- * Returns: how many processes hold @info (0 with *@out NULL when none).
- */
-size_t shmkit_holders_of(const struct shmkit_holders *h,
-			 const struct shmkit_info *info,
-			 const struct shmkit_holder **out);
-
-/*
- * shmkit_holders_all:
- * @h: a snapshot
- * @out: every holder record, sorted by kind, segment, then pid
- *
- * Returns: how many records there are.
- */
-size_t shmkit_holders_all(const struct shmkit_holders *h,
-			  const struct shmkit_holder **out);
-
-/*
- * shmkit_holders_unreadable:
- * @h: a snapshot
- *
- * Returns: how many processes could not be examined (not permitted), so
- * that a caller can say the holder information is incomplete instead of
- * reporting "none". Processes that exited during the scan do not count.
- */
-size_t shmkit_holders_unreadable(const struct shmkit_holders *h);
-
-/*
- * shmkit_holders_deleted:
- * @h: a snapshot
- * @out: snapshots of unlinked POSIX objects still held, status
- *	SHMKIT_ST_DELETED; the size is the file's when /proc/PID/map_files
- *	or the open fd can be examined, else the largest mapping seen
- * @n: how many
- *
- * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_info_free().
- */
-int shmkit_holders_deleted(const struct shmkit_holders *h,
-			   struct shmkit_info **out, size_t *n);
-
-/*
- * shmkit_holders_free:
- * @h: a snapshot, or NULL
+ * shmkit_info_free:
+ * @infos: an array from shmkit_list(), or NULL
  *
  * Frees it; preserves errno.
  */
-void shmkit_holders_free(struct shmkit_holders *h);
-
-/* -------------------------------------------------------------- limits */
+void shmkit_info_free(struct shmkit_info *infos);
 
 /*
- * struct shmkit_limits: the kernel limits on shared memory of the current
- * IPC namespace and the size of the /dev/shm filesystem. Plain data.
- * A limit that could not be read has its bit clear in @have.
- */
-#define SHMKIT_LIM_SHMMAX  0x01
-#define SHMKIT_LIM_SHMALL  0x02
-#define SHMKIT_LIM_SHMMNI  0x04
-#define SHMKIT_LIM_RMID    0x08	/* shm_rmid_forced */
-#define SHMKIT_LIM_SHMFS   0x10	/* shmfs_* (statvfs of /dev/shm) */
-#define SHMKIT_LIM_SYSV    0x20	/* sysv_* (shmctl SHM_INFO) */
-struct shmkit_limits {
-	unsigned have;
-	uint64_t shmmax;	/* bytes, largest segment */
-	uint64_t shmall;	/* pages, all segments together */
-	uint64_t shmmni;	/* segments */
-	uint64_t rmid_forced;	/* 0 or 1 */
-	uint64_t page_size;	/* bytes per shmall page */
-	uint64_t shmfs_size, shmfs_used, shmfs_avail;	/* bytes */
-	uint64_t shmfs_files, shmfs_ffree;	/* inodes */
-	uint64_t sysv_ids;	/* segments in use */
-	uint64_t sysv_pages;	/* pages allocated, as shmall counts them */
-	uint64_t sysv_rss, sysv_swap;	/* pages resident and swapped */
-};
-
-/*
- * shmkit_limits_read:
- * @out: the limits; fields that could not be read are left 0 and their
- *	bit clear in @out->have
+ * shmkit_stat:
+ * @ref: the segment; SHMKIT_BY_PRIVATE is refused
+ * @out: its snapshot
  *
- * Reads /proc/sys/kernel/shm{max,all,mni,_rmid_forced}, shmctl(SHM_INFO)
- * and statvfs(3) of /dev/shm.
+ * Works without read permission on the segment: SysV comes from
+ * /proc/sysvipc/shm (or SHM_STAT_ANY), POSIX from fstatat(2) without
+ * following a symlink.
  *
- * Returns: 0, or -ENOENT when nothing at all could be read.
+ * Returns: 0; -ENOENT when there is no such segment; -SHMKIT_EPRIVATE for
+ * key 0; -SHMKIT_ENOTSHM for a /dev/shm entry that is not a regular file.
  */
-int shmkit_limits_read(struct shmkit_limits *out);
+int shmkit_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
 
 /*
- * shmkit_shmfs_inodes:
- * @out: how many inodes the /dev/shm filesystem has in use: its root, every
- *	file, directory and link, and every unlinked file that a process
- *	still holds. One statvfs(2), so a caller can tell cheaply whether
- *	unlinked objects may exist before scanning processes for them.
- *
- * Returns: 0; -ENOENT when /dev/shm does not exist; -EOPNOTSUPP when the
- * filesystem does not count inodes (tmpfs with nr_inodes=0); -errno.
- */
-int shmkit_shmfs_inodes(uint64_t *out);
-
-/* struct shmkit_totals: sums over the segments of one kind. */
-struct shmkit_totals {
-	uint64_t count, bytes, rss, swap;
-	uint64_t orphans, orphan_bytes;	/* known orphans */
-	uint64_t unknown;	/* segments whose orphan state cannot be told */
-	uint64_t largest;	/* bytes of the largest one */
-};
-
-/*
- * shmkit_totals_add:
- * @t: the sums to add to (zero-initialise first)
+ * shmkit_info_ref:
  * @info: a segment
- * @h: a holder snapshot (for POSIX orphans), or NULL
+ * @out: its canonical reference, as shmls prints it in the REF column:
+ *	SHMKIT_BY_ID for SysV (the key is kept too), SHMKIT_BY_NAME for
+ *	POSIX; shmkit_ref_format() writes it, shmkit_stat() finds it again
  */
-void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
+void shmkit_info_ref(const struct shmkit_info *info, struct shmkit_ref *out);
+
+/*
+ * struct shmkit_filter: which segments shmls shows and shmrm removes.
+ * Zero-initialise, then set what applies; a zero field does not filter.
+ */
+struct shmkit_filter {
+	unsigned kinds;		/* SHMKIT_LIST_* bits; 0 means both */
+	int orphans;		/* only segments no process holds */
+	uint64_t older_than;	/* only segments older than this many seconds */
+	int by_uid;		/* only segments owned by @uid */
+	uid_t uid;
+	const char *name_glob;	/* only POSIX objects whose name (without the
+				   leading '/') matches this fnmatch(3) glob */
+	const struct shmkit_holders *held_by;	/* only segments a process in this
+						   snapshot holds (shmkit_holders_scan_pid()) */
+};
+
+/*
+ * shmkit_info_age:
+ * @info: a segment
+ * @now: the current time, seconds since the epoch
+ *
+ * Returns: seconds since the segment was last used: the newest of ctime,
+ * atime and dtime for SysV, mtime (the last write) for POSIX (reading a
+ * POSIX object through a mapping leaves no trace, and its ctime changes
+ * with chmod and cannot be set back); 0 when that is in the future
+ * or when no time is known at all.
+ */
+uint64_t shmkit_info_age(const struct shmkit_info *info, int64_t now);
+
+/*
+ * shmkit_info_orphan:
+ * @info: a segment
+ * @h: a holder snapshot, or NULL
+ *
+ * An orphan is a segment no live process holds (DESIGN.md section 5): a SysV
+ * segment with nattch 0, a POSIX object no process maps or has open.
+ *
+ * Returns: 1 orphan, 0 held, -EAGAIN when it cannot be told: a POSIX
+ * object with no holder found while @h is NULL or some processes could
+ * not be examined. Callers that remove must treat -EAGAIN as held.
+ */
+int shmkit_info_orphan(const struct shmkit_info *info,
 		       const struct shmkit_holders *h);
 
-/* struct shmkit_usage: one resource, what is used of it and its limit. */
-struct shmkit_usage {
-	const char *resource;	/* "SHMMNI", "SYSV-BYTES": static */
-	const char *description;	/* "SysV segments": static */
-	int bytes;		/* @used and @limit are bytes (else counts) */
-	int have_used, have_limit;	/* which of the two is known */
-	uint64_t used, limit;
-};
+/*
+ * shmkit_filter_match:
+ * @f: the filter
+ * @info: a segment
+ * @h: a holder snapshot (needed when @f->orphans is set), or NULL
+ * @now: the current time
+ *
+ * Returns: 1 when @info passes every test in @f, else 0. A segment whose
+ * orphan state cannot be told does not pass --orphans.
+ */
+int shmkit_filter_match(const struct shmkit_filter *f,
+			const struct shmkit_info *info,
+			const struct shmkit_holders *h, int64_t now);
 
-/* The most rows shmkit_usage_rows() writes. */
-#define SHMKIT_USAGE_MAX 16
+/* ---------------------------------------------------------- remove.c */
 
 /*
- * shmkit_usage_rows:
- * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
- * @l: the limits (shmkit_limits_read())
- * @sysv, @posix: the totals of the segments listed, per kind
- * @out: room for SHMKIT_USAGE_MAX rows: each limit next to what uses it
- *	(SHMMNI, SHMALL, SHMMAX, SHM_RMID_FORCED, the /dev/shm filesystem),
- *	then the totals (SYSV-SEGMENTS ... POSIX-ORPHANED)
- *
- * Returns: how many rows were written.
+ * The one removal decision for both kinds: held? dry run? remove, keep or
+ * refuse, checked again right before acting.
  */
-size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
-			 const struct shmkit_totals *sysv, const struct shmkit_totals *posix,
-			 struct shmkit_usage *out);
 
-/* -------------------------------------------------------------- format */
-
-/* Time styles for shmkit_format_time(). */
-enum shmkit_time_style {
-	SHMKIT_TIME_SHORT = 1,	/* 2024-05-01 14:03 */
-	SHMKIT_TIME_FULL,	/* Wed May  1 14:03:07 2024 */
-	SHMKIT_TIME_ISO,	/* 2024-05-01T14:03:07+0200 */
-};
+/* Flags for shmkit_remove_checked(). */
+#define SHMKIT_RM_FORCE  0x1	/* remove even when held */
+#define SHMKIT_RM_DRYRUN 0x2	/* check everything, change nothing */
 
 /*
- * shmkit_parse_time_style:
- * @text: "short", "full" or "iso", in lower case
- * @out: the style it names
+ * shmkit_remove_checked:
+ * @info: the segment, a snapshot from shmkit_list() or shmkit_stat()
+ * @h: a holder snapshot taken after @info, or NULL (then no POSIX object
+ *	can be shown to be unheld)
+ * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
+ * @nattch: optional; SysV: the attachments the kernel counted right before
+ *	the removal (0 for POSIX)
  *
- * Returns: 0; -EINVAL for anything else.
+ * The removal shmrm does: right before acting it checks again that the
+ * segment is still the one @info describes and that nothing holds it.
+ * SysV: IPC_STAT on the shmid (same creator, same key unless marked for
+ * removal) gives nattch, then IPC_RMID; a held segment is only marked for
+ * removal. POSIX: @h decides whether it is held (by device and inode, as
+ * shmkit_info_orphan()), then fstatat(2) without following symlinks must
+ * find the same regular file, then unlink(2). With SHMKIT_RM_DRYRUN every
+ * check runs, permission is judged by shmkit_may_remove() and nothing
+ * changes. What remains is the window between the check and the removal,
+ * in which a process may attach (SysV) or open the object (POSIX).
+ *
+ * Returns: 0 removed, nothing held it; 1 removed although held (only with
+ * SHMKIT_RM_FORCE: SysV marked for removal, POSIX unlinked while mapped or
+ * open); -EBUSY held, not removed; -EAGAIN a POSIX object no holder was
+ * found for while @h is NULL or incomplete, not removed; -ENOENT gone, or
+ * replaced by another segment; -SHMKIT_ENOTSHM the name is no longer a
+ * regular file; -EPERM or -EACCES not allowed.
  */
-int shmkit_parse_time_style(const char *text, enum shmkit_time_style *out);
+int shmkit_remove_checked(const struct shmkit_info *info,
+			  const struct shmkit_holders *h, unsigned flags,
+			  uint64_t *nattch);
 
 /*
- * shmkit_format_size:
- * @bytes: a size
- * @buf, @len: where to write it in 1024-based units with at most one
- *	rounded decimal: "512B", "4K", "1.5M"
+ * shmkit_may_remove:
+ * @info: a segment
  *
- * Returns: the length written; -ENOBUFS when @len is too small.
+ * The kernel's rule, checked without trying: a SysV segment may be removed
+ * by its owner, its creator or a holder of CAP_SYS_ADMIN; a POSIX object
+ * by whoever may write to /dev/shm and, the directory being sticky, owns
+ * the object or /dev/shm or holds CAP_FOWNER.
+ *
+ * Returns: 1 when the caller may remove @info, else 0.
  */
-int shmkit_format_size(uint64_t bytes, char *buf, size_t len);
+int shmkit_may_remove(const struct shmkit_info *info);
 
 /*
- * shmkit_format_perms:
- * @mode: permission bits
- * @buf, @len: where to write the nine of them as ls(1) does: "rw-r-----"
- *
- * Returns: 9; -ENOBUFS when @len is below 10.
+ * shmkit_remove_fn: told about each segment shmkit_remove_matching() acted
+ * on: @rc and @nattch as shmkit_remove_checked() would return and set.
  */
-int shmkit_format_perms(mode_t mode, char *buf, size_t len);
+typedef void (*shmkit_remove_fn)(const struct shmkit_info *info, int rc,
+				 uint64_t nattch, void *payload);
 
 /*
- * shmkit_format_time:
- * @t: seconds since the epoch; 0 or less means it never happened
- * @style: SHMKIT_TIME_SHORT, SHMKIT_TIME_FULL or SHMKIT_TIME_ISO, in
- *	local time
- * @buf, @len: where to write it
+ * shmkit_remove_matching:
+ * @f: which segments (shmkit_filter_match(), the code shmls filters with)
+ * @h: a holder snapshot, or NULL (then no POSIX object is shown unheld)
+ * @now: the current time, for @f->older_than
+ * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
+ * @fn, @payload: called once for every segment that matches @f
  *
- * Returns: the length written; 0 when @t never happened (or is beyond
- * what localtime_r(3) can convert), so nothing was written; -ENOBUFS.
+ * Removes every segment @f selects, each checked and removed back to back
+ * (SysV: SHM_STAT_ANY then IPC_RMID, walking the kernel's index as ipcrm
+ * does; POSIX: fstatat(2) without following, then unlinkat(2), by name),
+ * with shmkit_remove_checked()'s rules for held segments. SysV segments
+ * come in the kernel's index order, then POSIX objects sorted by name;
+ * symlinks, directories, FIFOs and sem.* are never touched. With
+ * @f->orphans, a POSIX object that passes every other test but whose
+ * holders cannot all be known is reported with -EAGAIN and left alone.
+ *
+ * Returns: 0, or -errno when a kind could not be listed at all (-ENOMEM).
  */
-int shmkit_format_time(int64_t t, enum shmkit_time_style style, char *buf, size_t len);
+int shmkit_remove_matching(const struct shmkit_filter *f,
+			   const struct shmkit_holders *h, int64_t now,
+			   unsigned flags, shmkit_remove_fn fn, void *payload);
+
+/* --------------------------------------------------------- columns.c */
 
 /*
- * shmkit_format_age:
- * @seconds: a duration
- * @buf, @len: where to write it in one rounded-down unit: "90s", "15m",
- *	"30h", "7d" (seconds below 2 minutes, minutes below 2 hours, hours
- *	below 2 days)
- *
- * Returns: the length written; -ENOBUFS when @len is too small.
+ * The columns of shmls: names, help, flags, and the text of each cell.
  */
-int shmkit_format_age(uint64_t seconds, char *buf, size_t len);
-
-/* Flags for shmkit_format_escape(). */
-#define SHMKIT_ESC_BLANK 0x1	/* also space and backslash (libsmartcols' raw output) */
-#define SHMKIT_ESC_UTF8  0x2	/* only bytes that are not valid UTF-8 (JSON) */
-
-/*
- * shmkit_format_escape:
- * @s: a name as the kernel or a process gave it: any bytes but NUL
- * @flags: 0 (control bytes and bytes above 0x7e), SHMKIT_ESC_BLANK or
- *	SHMKIT_ESC_UTF8
- * @buf, @len: where to write @s with each such byte as the four
- *	characters \xHH, so a hostile name cannot break a line, a
- *	field or a JSON document; shmkit_ref_unescape() reverses it
- *
- * Output that does not fit is cut before the first character or escape
- * that would leave fewer than 5 bytes free; it is always NUL-terminated
- * when @len > 0.
- *
- * Returns: the length written.
- */
-size_t shmkit_format_escape(const char *s, unsigned flags, char *buf, size_t len);
-
-/*
- * shmkit_format_holders:
- * @x, @n: holders of one segment (shmkit_holders_of())
- * @buf, @len: where to write them as "PID (COMM)" joined by ", ", each
- *	COMM escaped as shmkit_format_escape() with SHMKIT_ESC_BLANK does:
- *	"1234 (shmattach), 1240 (sleep)"; an empty string when @n is 0
- *
- * Output that does not fit is cut; it is always NUL-terminated when
- * @len > 0.
- *
- * Returns: the length written.
- */
-size_t shmkit_format_holders(const struct shmkit_holder *x, size_t n, char *buf, size_t len);
-
-/* ------------------------------------------------------------- columns */
 
 /* The columns shmls can show, in the order --list-columns prints them. */
 enum shmkit_col {
@@ -1262,9 +1370,6 @@ void shmkit_cols_preset(unsigned which, struct shmkit_cols *out);
  */
 unsigned shmkit_cols_flags(const struct shmkit_cols *set);
 
-/* A cache of user and group names: see shmkit_names_new(). */
-struct shmkit_names;
-
 /*
  * shmkit_names_new:
  * @out: an empty cache of the last few uid and gid lookups (glibc reads
@@ -1361,7 +1466,12 @@ int shmkit_row_cmp(const struct shmkit_cell_opts *o, int col, const struct shmki
 void shmkit_rows_sort(const struct shmkit_cell_opts *o, int col, struct shmkit_row *rows,
 		      size_t n);
 
-/* ---------------------------------------------------------------- rows */
+/* ------------------------------------------------------------ rows.c */
+
+/*
+ * What shmls lists: one row per object, with its holders, and the objects
+ * that are unlinked but still held in their places.
+ */
 
 /* Flags for shmkit_rows_list(). */
 #define SHMKIT_ROWS_HOLDERS 0x1	/* give each row its holders (scans every process) */
@@ -1431,7 +1541,56 @@ int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shm
  */
 void shmkit_rows_free(struct shmkit_rows *rows);
 
-/* ---------------------------------------------------------- limits table */
+/* ------------------------------------------------------- resources.c */
+
+/*
+ * The shmls -g table: each limit next to what uses it, and the totals of a
+ * listing.
+ */
+
+/* struct shmkit_totals: sums over the segments of one kind. */
+struct shmkit_totals {
+	uint64_t count, bytes, rss, swap;
+	uint64_t orphans, orphan_bytes;	/* known orphans */
+	uint64_t unknown;	/* segments whose orphan state cannot be told */
+	uint64_t largest;	/* bytes of the largest one */
+};
+
+/*
+ * shmkit_totals_add:
+ * @t: the sums to add to (zero-initialise first)
+ * @info: a segment
+ * @h: a holder snapshot (for POSIX orphans), or NULL
+ */
+void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
+		       const struct shmkit_holders *h);
+
+/* struct shmkit_usage: one resource, what is used of it and its limit. */
+struct shmkit_usage {
+	const char *resource;	/* "SHMMNI", "SYSV-BYTES": static */
+	const char *description;	/* "SysV segments": static */
+	int bytes;		/* @used and @limit are bytes (else counts) */
+	int have_used, have_limit;	/* which of the two is known */
+	uint64_t used, limit;
+};
+
+/* The most rows shmkit_usage_rows() writes. */
+#define SHMKIT_USAGE_MAX 16
+
+/*
+ * shmkit_usage_rows:
+ * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
+ * @l: the limits (shmkit_limits_read())
+ * @sysv, @posix: the totals of the segments listed, per kind
+ * @out: room for SHMKIT_USAGE_MAX rows: each limit next to what uses it
+ *	(SHMMNI, SHMALL, SHMMAX, SHM_RMID_FORCED, the /dev/shm filesystem),
+ *	then the totals (SYSV-SEGMENTS ... POSIX-ORPHANED)
+ *
+ * Returns: how many rows were written.
+ */
+size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
+			 const struct shmkit_totals *sysv, const struct shmkit_totals *posix,
+			 struct shmkit_usage *out);
 
 /* The columns of the limits and totals table (shmls -g), in order. */
 enum shmkit_usage_col {
@@ -1480,85 +1639,5 @@ size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n
  */
 int shmkit_usage_format(const struct shmkit_usage *u, int col, unsigned flags, char *buf,
 			size_t len);
-
-/* ---------------------------------------------------------- namespaces */
-
-/*
- * shmkit_ns_enter:
- * @pid: a process whose IPC and mount namespaces to enter (a container's)
- * @procfd: set to a directory fd of this process's /proc, opened before
- *	entering, so that holders are reported with the caller's PIDs
- *
- * After it returns 0 every other call here acts inside those namespaces:
- * SysV segments of that IPC namespace, POSIX objects of that /dev/shm.
- * Needs CAP_SYS_ADMIN (and CAP_SYS_CHROOT for the mount namespace); the
- * process must be single-threaded. The caller closes *@procfd.
- *
- * Returns: 0; -ESRCH when there is no such process; -EPERM when a
- * capability is missing; -errno from setns(2).
- */
-int shmkit_ns_enter(pid_t pid, int *procfd);
-
-/*
- * shmkit_ns_cap_missing:
- *
- * Says which capability a -EPERM from shmkit_ns_enter() was about.
- *
- * Returns: the first of those it needs, CAP_SYS_ADMIN then CAP_SYS_CHROOT,
- * that this process does not hold (or whose state cannot be read); -ENOENT
- * when it holds both.
- */
-int shmkit_ns_cap_missing(void);
-
-/* ---------------------------------------------------------------- caps */
-
-/* What an operation on a segment was trying to do, for shmkit_cap_for(). */
-enum shmkit_op {
-	SHMKIT_OP_READ = 1,
-	SHMKIT_OP_WRITE,
-	SHMKIT_OP_REMOVE,
-	SHMKIT_OP_CREATE,
-};
-
-/*
- * shmkit_cap_for:
- * @kind: the segment's kind
- * @op: the operation that was denied
- *
- * Returns: the capability (CAP_* value) that would override the denial:
- * CAP_IPC_OWNER for SysV access, CAP_SYS_ADMIN for SysV removal,
- * CAP_DAC_OVERRIDE for POSIX access, CAP_FOWNER for POSIX removal.
- */
-int shmkit_cap_for(enum shmkit_kind kind, enum shmkit_op op);
-
-/*
- * shmkit_cap_has:
- * @cap: a CAP_* value
- *
- * Returns: 1 when @cap is in this process's effective set, 0 when not,
- * -errno when the set cannot be read.
- */
-int shmkit_cap_has(int cap);
-
-/*
- * shmkit_cap_name:
- * @cap: a CAP_* value
- * @buf, @len: where to write its upper-case name, e.g. "CAP_IPC_OWNER"
- *
- * Returns: 0, or -ENOBUFS / -EINVAL.
- */
-int shmkit_cap_name(int cap, char *buf, size_t len);
-
-/*
- * shmkit_cap_limit:
- * @keep: the CAP_* values to keep
- * @n: how many
- *
- * Drops every other capability from the effective and permitted sets
- * (those of @keep that were not held stay absent). Our pledge(2).
- *
- * Returns: 0, or -errno from libcap.
- */
-int shmkit_cap_limit(const int *keep, size_t n);
 
 #endif /* SHMKIT_H */

@@ -5,6 +5,7 @@
 #include <sys/shm.h>
 #include <sys/types.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,28 +132,6 @@ static void from_ds(int id, const struct shmid_ds *ds, struct shmkit_info *out)
 	out->ctime = ds->shm_ctime;
 }
 
-int shmkit__sysv_max_index(void)
-{
-	struct shm_info si;
-	int maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&si);
-
-	return maxidx < 0 ? -errno : maxidx;
-}
-
-int shmkit__sysv_stat_index(int idx, struct shmkit_info *out)
-{
-	struct shmid_ds ds;
-	int id;
-
-	id = shmctl(idx, SHM_STAT_ANY, &ds);
-	if (id < 0 && errno != EINVAL)
-		id = shmctl(idx, SHM_STAT, &ds);
-	if (id < 0)
-		return -errno;
-	from_ds(id, &ds, out);
-	return id;
-}
-
 /*
  * Fallback when /proc/sysvipc/shm cannot be read: walk the kernel's index
  * with SHM_STAT_ANY (Linux 4.17), which, unlike SHM_STAT, checks no read
@@ -185,33 +164,67 @@ static int list_by_shmctl(struct shmkit__vec *vec)
 	return 0;
 }
 
-int shmkit__sysv_list(struct shmkit__vec *vec)
+/*
+ * The one enumerator of SysV segments: /proc/sysvipc/shm read through
+ * @procfd (AT_FDCWD: our own /proc), so that PIDs are in that /proc's
+ * namespace; the SHM_STAT walk when it cannot be read. The whole file is
+ * read in large chunks: the kernel restarts its walk for every read(2),
+ * and 4 KiB stdio reads made that dominate.
+ */
+int shmkit__sysv_list(int procfd, struct shmkit__vec *vec)
 {
-	char line[512];
-	FILE *f;
-	int rc = 0;
+	size_t cap = 65536, used = 0;
+	char *buf, *line, *nl;
+	ssize_t got;
+	int fd, rc = 0;
 
-	f = fopen(SHMKIT__SYSV_PROC, "re");
-	if (!f)
+	fd = openat(procfd, procfd == AT_FDCWD ? SHMKIT__SYSV_PROC : "sysvipc/shm",
+		    O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return list_by_shmctl(vec);
-	if (!fgets(line, sizeof(line), f)) {	/* the header */
-		fclose(f);
+	buf = malloc(cap);
+	while (buf) {
+		if (cap - used < 8192) {
+			char *b = realloc(buf, cap * 2);
+
+			if (!b)
+				break;
+			buf = b;
+			cap *= 2;
+		}
+		got = read(fd, buf + used, cap - used - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got < 0)
+				used = 0;
+			break;
+		}
+		used += (size_t)got;
+	}
+	close(fd);
+	if (!buf || cap - used < 8192 || (nl = memchr(buf, '\n', used)) == NULL) {
+		free(buf);	/* unreadable, or no header: ask shmctl instead */
 		return list_by_shmctl(vec);
 	}
-	while (fgets(line, sizeof(line), f)) {
-		struct shmkit_info info, *slot;
+	buf[used] = '\0';
+	for (line = nl + 1; *line; line = nl + 1) {
+		struct shmkit_info *slot;
 
-		/* FIXME: a line that does not parse is skipped, unreported. */
-		if (shmkit__sysv_parse_line(line, &info) < 0)
-			continue;
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
 		slot = shmkit__vec_push(vec);
 		if (!slot) {
 			rc = -ENOMEM;
 			break;
 		}
-		*slot = info;
+		/* FIXME: a line that does not parse is skipped, unreported. */
+		if (shmkit__sysv_parse_line(line, slot) < 0)
+			vec->n--;
 	}
-	fclose(f);
+	free(buf);
 	return rc;
 }
 
@@ -236,7 +249,7 @@ static int stat_id(int id, struct shmkit_info *out)
 	size_t i;
 	int rc;
 
-	rc = shmkit__sysv_list(&vec);
+	rc = shmkit__sysv_list(AT_FDCWD, &vec);
 	if (rc == 0) {
 		rc = -ENOENT;
 		for (i = 0; i < vec.n; i++)
@@ -269,18 +282,10 @@ int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
 	return stat_id(id, out);
 }
 
-int shmkit__sysv_remove(const struct shmkit_ref *ref, uint64_t *nattch)
+int shmkit__sysv_rmid(int id)
 {
-	struct shmkit_info info;
-	int rc;
-
-	rc = shmkit__sysv_stat(ref, &info);
-	if (rc < 0)
-		return rc;
-	if (shmctl(info.id, IPC_RMID, NULL) < 0)
+	if (shmctl(id, IPC_RMID, NULL) < 0)
 		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
-	if (nattch)
-		*nattch = info.nattch;
 	return 0;
 }
 

@@ -641,6 +641,19 @@ static void test_sysv_exists_reuse(void)
 	CHECK_TRUE(seg == SEG_SENTINEL, "failed creates leave *out untouched");
 }
 
+
+/* What shmrm does for one reference: stat it, then the checked removal, forced. */
+static int remove_ref(const struct shmkit_ref *ref, uint64_t *nattch)
+{
+	struct shmkit_info info;
+	int rc = shmkit_stat(ref, &info);
+
+	if (rc < 0)
+		return rc;
+	rc = shmkit_remove_checked(&info, NULL, SHMKIT_RM_FORCE, nattch);
+	return rc < 0 ? rc : 0;
+}
+
 static void test_sysv_private(void)
 {
 	struct shmkit_ref ref = ref_of("private");
@@ -663,12 +676,12 @@ static void test_sysv_private(void)
 	}
 	if (ida >= 0) {
 		ref = id_ref(ida);
-		CHECK_RC(shmkit_remove(&ref, &n), 0, "remove the private segment by id");
+		CHECK_RC(remove_ref(&ref, &n), 0, "remove the private segment by id");
 		CHECK_U64(n, 0, "nattch 0: it is gone");
 	}
 	if (idb >= 0) {
 		ref = id_ref(idb);
-		CHECK_RC(shmkit_remove(&ref, NULL), 0, "remove with nattch NULL");
+		CHECK_RC(remove_ref(&ref, NULL), 0, "remove with nattch NULL");
 		CHECK_TRUE(sysv_stat(idb, &ds) < 0, "and it is gone");
 	}
 }
@@ -688,7 +701,7 @@ static void test_sysv_remove(void)
 	id = shmkit_seg_ref(seg)->id;
 	byid = id_ref(id);
 	CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach 0x5eed0004");
-	CHECK_RC(shmkit_remove(&ref, &n), 0, "remove an attached segment by key");
+	CHECK_RC(remove_ref(&ref, &n), 0, "remove an attached segment by key");
 	CHECK_U64(n, 1, "remove reports 1 attachment left");
 	CHECK_TRUE(sysv_stat(id, &ds) == 0, "the segment still exists while attached");
 	CHECK_TRUE(ds.shm_perm.mode & SHM_DEST, "and the kernel marked it SHM_DEST");
@@ -709,21 +722,21 @@ static void test_sysv_remove(void)
 		id = shmkit_seg_ref(seg)->id;
 		shmkit_seg_close(seg);
 		n = 99;
-		CHECK_RC(shmkit_remove(&ref, &n), 0, "remove an unattached segment");
+		CHECK_RC(remove_ref(&ref, &n), 0, "remove an unattached segment");
 		CHECK_U64(n, 0, "remove reports 0 attachments");
 		CHECK_TRUE(sysv_stat(id, &ds) < 0, "the segment is gone");
 		CHECK_TRUE(shmget(KEY(4), 0, 0) < 0, "its key is free");
 	}
 
 	n = 99;
-	CHECK_RC(shmkit_remove(&ref, &n), -ENOENT, "remove a missing key");
+	CHECK_RC(remove_ref(&ref, &n), -ENOENT, "remove a missing key");
 	byid = id_ref(id);
-	CHECK_RC(shmkit_remove(&byid, &n), -ENOENT, "remove a missing shmid");
+	CHECK_RC(remove_ref(&byid, &n), -ENOENT, "remove a missing shmid");
 	memset(&bad, 0, sizeof(bad));
 	bad.kind = SHMKIT_SYSV;
 	bad.by = SHMKIT_BY_KEY;
 	bad.key = IPC_PRIVATE;
-	CHECK_RC(shmkit_remove(&bad, &n), -SHMKIT_EPRIVATE, "remove key 0");
+	CHECK_RC(remove_ref(&bad, &n), -SHMKIT_EPRIVATE, "remove key 0");
 }
 
 static void test_sysv_removed_meanwhile(void)
@@ -847,17 +860,17 @@ static void test_posix_remove(void)
 	path_of(&ref, path, sizeof(path));
 	if (CHECK_RC(shmkit_seg_create(&ref, 4096, 0600, 0, &seg), 0, "create %s", ref.name)) {
 		shmkit_seg_close(seg);
-		CHECK_RC(shmkit_remove(&ref, &n), 0, "remove %s", ref.name);
+		CHECK_RC(remove_ref(&ref, &n), 0, "remove %s", ref.name);
 		CHECK_U64(n, 0, "POSIX remove reports 0");
 		CHECK_TRUE(access(path, F_OK) < 0 && errno == ENOENT, "the object is gone");
 	}
-	CHECK_RC(shmkit_remove(&ref, &n), -ENOENT, "remove it again");
+	CHECK_RC(remove_ref(&ref, &n), -ENOENT, "remove it again");
 
 	/* Held by a mapping: unlinked, the mapping lives on. */
 	if (CHECK_RC(shmkit_seg_create(&ref, 4096, 0600, 0, &seg), 0, "create %s again", ref.name)) {
 		CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach it");
 		n = 99;
-		CHECK_RC(shmkit_remove(&ref, &n), 0, "remove an attached object");
+		CHECK_RC(remove_ref(&ref, &n), 0, "remove an attached object");
 		CHECK_U64(n, 0, "POSIX remove always reports 0");
 		CHECK_TRUE(access(path, F_OK) < 0, "the name is gone");
 		if (shmkit_seg_addr(seg)) {
@@ -934,7 +947,7 @@ static void test_posix_not_shm(void)
 			CHECK_RC(shmkit_seg_open(&link, SHMKIT_RDONLY, &seg), -SHMKIT_ENOTSHM,
 				 "open a symlink is refused, not followed");
 			CHECK_TRUE(seg == SEG_SENTINEL, "failed open leaves *out untouched");
-			rc = shmkit_remove(&link, NULL);
+			rc = remove_ref(&link, NULL);
 			printf("# note: remove of a symlink entry returns %d\n", rc);
 			CHECK_TRUE(access(tpath, F_OK) == 0, "the symlink's target is never removed");
 		}
@@ -1027,7 +1040,7 @@ static void test_list(void)
 	path_of(&pa, tpath, sizeof(tpath));
 	CHECK_TRUE(symlink(tpath, path_of(&link, path, sizeof(path))) == 0, "test setup: symlink %s", path);
 
-	if (!CHECK_RC(shmkit_list(SHMKIT_LIST_ALL, &v, &n), 0, "list all"))
+	if (!CHECK_RC(shmkit_list_at(-1, SHMKIT_LIST_ALL, &v, &n), 0, "list all"))
 		goto out;
 	CHECK_TRUE(v != NULL && n >= 4, "list all gives at least our 4 segments (n %zu)", n);
 
@@ -1080,7 +1093,7 @@ static void test_list(void)
 
 	/* One kind at a time. */
 	v = NULL;
-	if (CHECK_RC(shmkit_list(SHMKIT_LIST_SYSV, &v, &n), 0, "list SysV")) {
+	if (CHECK_RC(shmkit_list_at(-1, SHMKIT_LIST_SYSV, &v, &n), 0, "list SysV")) {
 		for (i = 0; i < n && v[i].kind == SHMKIT_SYSV; i++)
 			;
 		CHECK_TRUE(i == n, "list SysV gives only SysV");
@@ -1088,7 +1101,7 @@ static void test_list(void)
 		shmkit_info_free(v);
 	}
 	v = NULL;
-	if (CHECK_RC(shmkit_list(SHMKIT_LIST_POSIX, &v, &n), 0, "list POSIX")) {
+	if (CHECK_RC(shmkit_list_at(-1, SHMKIT_LIST_POSIX, &v, &n), 0, "list POSIX")) {
 		for (i = 0; i < n && v[i].kind == SHMKIT_POSIX; i++)
 			;
 		CHECK_TRUE(i == n, "list POSIX gives only POSIX");
@@ -1481,7 +1494,7 @@ static void test_io(void)
 		if (CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach it"))
 			test_io_one(seg, "SysV");
 		shmkit_seg_close(seg);
-		shmkit_remove(&k, NULL);
+		remove_ref(&k, NULL);
 	}
 	if (CHECK_RC(shmkit_seg_create(&p, 4096, 0600, 0, &seg), 0, "create %s for io", p.name)) {
 		if (CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach it"))
@@ -1602,14 +1615,14 @@ static void as_nobody(const struct shmkit_ref *sysv, const struct shmkit_ref *po
 	CHECK_RC(shmkit_stat(sysv, &info), 0, "nobody: stat works without read permission (SysV)");
 	CHECK_U64(info.uid, 0, "nobody: stat shows owner uid 0");
 	CHECK_U64(info.mode, 0600, "nobody: stat shows mode 0600");
-	rc = shmkit_remove(sysv, &n);
+	rc = remove_ref(sysv, &n);
 	CHECK_TRUE(rc == -EPERM || rc == -EACCES, "nobody: remove SysV is -EPERM or -EACCES (got %d)", rc);
 
 	open_denied(posix, 0, "root's 0600 POSIX");
 	open_denied(posix, SHMKIT_RDONLY, "root's 0600 POSIX");
 	CHECK_RC(shmkit_stat(posix, &info), 0, "nobody: stat works without read permission (POSIX)");
 	CHECK_U64(info.uid, 0, "nobody: stat shows owner uid 0");
-	rc = shmkit_remove(posix, &n);
+	rc = remove_ref(posix, &n);
 	CHECK_TRUE(rc == -EPERM || rc == -EACCES, "nobody: remove POSIX is -EPERM or -EACCES (got %d)", rc);
 }
 

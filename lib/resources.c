@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* usage.c: each shared-memory limit next to what uses it, the totals of a listing, and the -g table. */
+/* resources.c: the shmls -g table: each limit next to what uses it, and the totals of a listing. */
 #include <sys/types.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,6 +14,25 @@ static const struct shmkit_column columns[] = {
 	[SHMKIT_UCOL_LIMIT]       = { "LIMIT", "Limit", "the limit", 0, NUM },
 	[SHMKIT_UCOL_USE]         = { "USE%", "Use", "how much of the limit is used", 0, NUM },
 };
+
+void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
+		       const struct shmkit_holders *h)
+{
+	int orphan = shmkit_info_orphan(info, h);
+
+	t->count++;
+	t->bytes += info->size;
+	t->rss += info->rss;
+	t->swap += info->swap;
+	if (info->size > t->largest)
+		t->largest = info->size;
+	if (orphan == 1) {
+		t->orphans++;
+		t->orphan_bytes += info->size;
+	} else if (orphan < 0) {
+		t->unknown++;
+	}
+}
 
 static void row(struct shmkit_usage *out, size_t *n, const char *res, const char *desc,
 		int bytes, int have_used, uint64_t used, int have_limit, uint64_t limit)

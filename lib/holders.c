@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* procs.c: who holds what: one pass over /proc/PID/maps and /proc/PID/fd. */
+/* holders.c: who holds what: one pass over /proc/PID/maps and /proc/PID/fd. */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -109,12 +109,17 @@ static int note_mapping(struct shmkit_holders *h, pid_t pid,
 	x->ino = (ino_t)ino;
 	if (strncmp(path, "/dev/shm/", 9) == 0) {
 		size_t len = strlen(path);
+		int deleted = len > 10 && strcmp(path + len - 10, " (deleted)") == 0;
 
-		if (len > 10 && strcmp(path + len - 10, " (deleted)") == 0) {
+		if (deleted)
+			path[len - 10] = '\0';
+		/* Semaphores (sem.*) and files below directories are not objects. */
+		if (!shmkit__posix_is_object_name(path + 9))
+			return 0;
+		if (deleted) {
 			char mf[64];
 			int rc;
 
-			path[len - 10] = '\0';
 			snprintf(mf, sizeof(mf), "/proc/%d/map_files/%llx-%llx", (int)pid,
 				 start, end);
 			rc = note_deleted(h, x->dev, x->ino, path + 9, end - start, mf);
@@ -301,7 +306,7 @@ static int scan_fds(struct shmkit_holders *h, int pidfd, pid_t pid,
 	struct dirent *d;
 	struct stat st;
 	DIR *dir;
-	int fd, rc = 0;
+	int fd, deleted, rc = 0;
 
 	fd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -332,10 +337,15 @@ static int scan_fds(struct shmkit_holders *h, int pidfd, pid_t pid,
 		x->dev = st.st_dev;
 		x->ino = st.st_ino;
 		x->how = SHMKIT_HOLD_FD;
-		if ((size_t)len > 19 && strcmp(target + len - 10, " (deleted)") == 0) {
+		deleted = (size_t)len > 19 && strcmp(target + len - 10, " (deleted)") == 0;
+		if (deleted)
+			target[len - 10] = '\0';
+		/* Semaphores (sem.*) and files below directories are not objects. */
+		if (!shmkit__posix_is_object_name(target + 9))
+			continue;
+		if (deleted) {
 			char fdpath[320];
 
-			target[len - 10] = '\0';
 			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%s", (int)pid, d->d_name);
 			rc = note_deleted(h, st.st_dev, st.st_ino, target + 9,
 					  (uint64_t)st.st_size, fdpath);
