@@ -274,22 +274,20 @@ static int fmt_bytes(const struct shmkit_cell_opts *o, uint64_t v, char *buf, si
 	return shmkit_format_size(v, buf, len) > 0;
 }
 
-int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
-		       int col, char *buf, size_t len)
+/*
+ * The cells, by group of columns. Each returns 1 with text in @buf, 0 for
+ * an empty cell, or -1 when @col is not one of its columns.
+ */
+typedef int cell_fn(const struct shmkit_cell_opts *o, const struct shmkit_row *r, int col,
+		    char *buf, size_t len);
+
+static int cell_identity(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+			 int col, char *buf, size_t len)
 {
 	const struct shmkit_info *in = &r->info;
-	int sysv = in->kind == SHMKIT_SYSV, creds = !!(in->have & SHMKIT_HAVE_CREDS);
-	int pids = !!(in->have & SHMKIT_HAVE_PIDS), mem = !!(in->have & SHMKIT_HAVE_MEM);
-	uint64_t v;
+	int sysv = in->kind == SHMKIT_SYSV;
 
-	if (len < 2 || !shmkit_column_get(col))
-		return 0;
-	/* An unlinked object that could not be examined has only a name and a size. */
-	if ((in->status & SHMKIT_ST_DELETED) && !mem && col != SHMKIT_COL_REF &&
-	    col != SHMKIT_COL_KIND && col != SHMKIT_COL_NAME && col != SHMKIT_COL_SIZE &&
-	    col != SHMKIT_COL_STATUS && !(columns[col].flags & SHMKIT_COLF_HOLDERS))
-		return 0;
-
+	(void)o;
 	switch (col) {
 	case SHMKIT_COL_REF:
 		if (sysv)
@@ -303,42 +301,29 @@ int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row
 		return sysv && snprintf(buf, len, "%d", in->id) > 0;
 	case SHMKIT_COL_NAME:
 		return !sysv && snprintf(buf, len, "%s", in->name + 1) > 0;
-	case SHMKIT_COL_OWNER:
-	case SHMKIT_COL_USER:
-		id_name(o->names, 0, in->uid, buf, len);
-		return 1;
-	case SHMKIT_COL_PERMS:
-		return shmkit_format_perms(in->mode, buf, len) > 0;
-	case SHMKIT_COL_SIZE:
-		return fmt_bytes(o, in->size, buf, len);
-	case SHMKIT_COL_RSS:
-		return mem && fmt_bytes(o, in->rss, buf, len);
-	case SHMKIT_COL_SWAP:
-		return sysv && mem && fmt_bytes(o, in->swap, buf, len);
-	case SHMKIT_COL_NATTCH:
-		return (in->have & SHMKIT_HAVE_NATTCH) &&
-		       snprintf(buf, len, "%" PRIu64, in->nattch) > 0;
 	case SHMKIT_COL_STATUS:
 		snprintf(buf, len, "%s%s%s%s", in->status & SHMKIT_ST_DEST ? "dest" : "",
 			 (in->status & SHMKIT_ST_DEST) && (in->status & SHMKIT_ST_LOCKED) ?
 			 "," : "", in->status & SHMKIT_ST_LOCKED ? "locked" : "",
 			 in->status & SHMKIT_ST_DELETED ? "deleted" : "");
 		return buf[0] != '\0';
-	case SHMKIT_COL_CTIME:
-		return fmt_time(o, in->ctime, buf, len);
-	case SHMKIT_COL_ATIME:
-		return fmt_time(o, in->atime, buf, len);
-	case SHMKIT_COL_DTIME:
-		return sysv && fmt_time(o, in->dtime, buf, len);
-	case SHMKIT_COL_MTIME:
-		return !sysv && fmt_time(o, in->mtime, buf, len);
-	case SHMKIT_COL_CPID:
-		return pids && in->cpid > 0 && snprintf(buf, len, "%d", (int)in->cpid) > 0;
-	case SHMKIT_COL_LPID:
-		return pids && in->lpid > 0 && snprintf(buf, len, "%d", (int)in->lpid) > 0;
-	case SHMKIT_COL_COMMAND:
-		return pids && in->cpid > 0 &&
-		       shmkit_proc_cmdline(o->procfd, in->cpid, buf, len) == 0;
+	}
+	return -1;
+}
+
+static int cell_owner(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+		      int col, char *buf, size_t len)
+{
+	const struct shmkit_info *in = &r->info;
+	int creds = !!(in->have & SHMKIT_HAVE_CREDS);
+
+	switch (col) {
+	case SHMKIT_COL_OWNER:
+	case SHMKIT_COL_USER:
+		id_name(o->names, 0, in->uid, buf, len);
+		return 1;
+	case SHMKIT_COL_PERMS:
+		return shmkit_format_perms(in->mode, buf, len) > 0;
 	case SHMKIT_COL_CUID:
 		return creds && snprintf(buf, len, "%u", (unsigned)in->cuid) > 0;
 	case SHMKIT_COL_CUSER:
@@ -358,21 +343,105 @@ int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row
 	case SHMKIT_COL_GROUP:
 		id_name(o->names, 1, in->gid, buf, len);
 		return 1;
+	}
+	return -1;
+}
+
+static int cell_memory(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+		       int col, char *buf, size_t len)
+{
+	const struct shmkit_info *in = &r->info;
+	int mem = !!(in->have & SHMKIT_HAVE_MEM);
+
+	switch (col) {
+	case SHMKIT_COL_SIZE:
+		return fmt_bytes(o, in->size, buf, len);
+	case SHMKIT_COL_RSS:
+		return mem && fmt_bytes(o, in->rss, buf, len);
+	case SHMKIT_COL_SWAP:
+		return in->kind == SHMKIT_SYSV && mem && fmt_bytes(o, in->swap, buf, len);
+	case SHMKIT_COL_NATTCH:
+		return (in->have & SHMKIT_HAVE_NATTCH) &&
+		       snprintf(buf, len, "%" PRIu64, in->nattch) > 0;
+	}
+	return -1;
+}
+
+static int cell_time(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+		     int col, char *buf, size_t len)
+{
+	const struct shmkit_info *in = &r->info;
+	int sysv = in->kind == SHMKIT_SYSV;
+	uint64_t v;
+
+	switch (col) {
+	case SHMKIT_COL_CTIME:
+		return fmt_time(o, in->ctime, buf, len);
+	case SHMKIT_COL_ATIME:
+		return fmt_time(o, in->atime, buf, len);
+	case SHMKIT_COL_DTIME:
+		return sysv && fmt_time(o, in->dtime, buf, len);
+	case SHMKIT_COL_MTIME:
+		return !sysv && fmt_time(o, in->mtime, buf, len);
+	case SHMKIT_COL_AGE:
+		v = shmkit_info_age(in, o->now);
+		if (o->flags & SHMKIT_CELL_EXACT)
+			return snprintf(buf, len, "%" PRIu64, v) > 0;
+		return shmkit_format_age(v, buf, len) > 0;
+	}
+	return -1;
+}
+
+static int cell_process(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+			int col, char *buf, size_t len)
+{
+	const struct shmkit_info *in = &r->info;
+	int pids = !!(in->have & SHMKIT_HAVE_PIDS);
+
+	switch (col) {
+	case SHMKIT_COL_CPID:
+		return pids && in->cpid > 0 && snprintf(buf, len, "%d", (int)in->cpid) > 0;
+	case SHMKIT_COL_LPID:
+		return pids && in->lpid > 0 && snprintf(buf, len, "%d", (int)in->lpid) > 0;
+	case SHMKIT_COL_COMMAND:
+		return pids && in->cpid > 0 &&
+		       shmkit_proc_cmdline(o->procfd, in->cpid, buf, len) == 0;
 	case SHMKIT_COL_HOLDERS:
 		if (!o->h || (r->incomplete && (o->flags & SHMKIT_CELL_JSON)))
 			return 0;	/* unknown: null, never a claim of none */
 		return snprintf(buf, len, "%zu%s", r->nholders, r->incomplete ? "+" : "") > 0;
 	case SHMKIT_COL_PIDS:
 		return o->h && fmt_pids(r, buf, len);
-	case SHMKIT_COL_AGE:
-		v = shmkit_info_age(in, o->now);
-		if (o->flags & SHMKIT_CELL_EXACT)
-			return snprintf(buf, len, "%" PRIu64, v) > 0;
-		return shmkit_format_age(v, buf, len) > 0;
 	case SHMKIT_COL_ORPHAN:
 		if (r->orphan < 0)
 			return !(o->flags & SHMKIT_CELL_JSON) && snprintf(buf, len, "?") > 0;
 		return snprintf(buf, len, "%s", r->orphan ? "yes" : "no") > 0;
+	}
+	return -1;
+}
+
+int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+		       int col, char *buf, size_t len)
+{
+	static cell_fn *const groups[] = {
+		cell_identity, cell_owner, cell_memory, cell_time, cell_process,
+	};
+	const struct shmkit_info *in = &r->info;
+	size_t i;
+	int rc;
+
+	if (len < 2 || !shmkit_column_get(col))
+		return 0;
+	/* An unlinked object that could not be examined has only a name and a size. */
+	if ((in->status & SHMKIT_ST_DELETED) && !(in->have & SHMKIT_HAVE_MEM) &&
+	    col != SHMKIT_COL_REF && col != SHMKIT_COL_KIND && col != SHMKIT_COL_NAME &&
+	    col != SHMKIT_COL_SIZE && col != SHMKIT_COL_STATUS &&
+	    !(columns[col].flags & SHMKIT_COLF_HOLDERS))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(groups); i++) {
+		rc = groups[i](o, r, col, buf, len);
+		if (rc >= 0)
+			return rc;
 	}
 	return 0;
 }

@@ -3,7 +3,6 @@
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
@@ -432,10 +431,14 @@ static int reserve(int fd, size_t from, size_t to, int keep_size)
 
 struct wstate {
 	struct shmkit_seg *seg;
+	const struct shmkit_write_opts *opts;
 	int out;			/* the fd to write through, or -1: the mapping */
 	int in;
 	mode_t in_type;
+	int posix;
+	uint64_t len, need;		/* input length and the size it needs, or UINT64_MAX */
 	size_t offset, done, limit;	/* limit: most input bytes that fit */
+	size_t old, size;		/* the segment's size before and after */
 	int grow;			/* POSIX: may extend past the size */
 	int fresh;			/* POSIX: created by this call, removed on failure */
 	size_t reserved;		/* POSIX growth: reserved up to here */
@@ -582,205 +585,254 @@ static int open_or_create(const struct shmkit_ref *ref, const struct shmkit_writ
 	return rc;
 }
 
-int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
-		    const struct shmkit_write_opts *opts,
-		    struct shmkit_write_result *out)
+/* How much input there is (a regular file says; a stream does not) and what it needs. */
+static int measure_input(struct wstate *w, struct shmkit_write_result *out)
 {
-	int nul = (opts->flags & SHMKIT_WRITE_NUL) != 0, posix, rc;
-	struct wstate w = { .in = fd, .out = -1 };
-	uint64_t need = UINT64_MAX, len = UINT64_MAX;
-	struct shmkit_seg *seg = NULL;
-	size_t size, old;
+	int nul = (w->opts->flags & SHMKIT_WRITE_NUL) != 0;
 	struct stat st;
 	off_t pos;
 
-	memset(out, 0, sizeof(*out));
-	out->input = UINT64_MAX;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(w->in, &st) < 0) {
 		out->input_errno = errno;
 		return -errno;
 	}
-	w.in_type = st.st_mode & S_IFMT;
+	w->in_type = st.st_mode & S_IFMT;
 	if (S_ISREG(st.st_mode)) {
-		pos = lseek(fd, 0, SEEK_CUR);
+		pos = lseek(w->in, 0, SEEK_CUR);
 		if (pos < 0)
 			pos = 0;
-		len = pos < st.st_size ? (uint64_t)(st.st_size - pos) : 0;
-		out->input = len;
-		need = (uint64_t)opts->offset + len + (uint64_t)nul;
-		if (need < len || need > SIZE_MAX)
-			need = UINT64_MAX;
+		w->len = pos < st.st_size ? (uint64_t)(st.st_size - pos) : 0;
+		out->input = w->len;
+		w->need = (uint64_t)w->opts->offset + w->len + (uint64_t)nul;
+		if (w->need < w->len || w->need > SIZE_MAX)
+			w->need = UINT64_MAX;
 	}
 	if (S_ISFIFO(st.st_mode))
-		widen_pipe(fd);
+		widen_pipe(w->in);
+	return 0;
+}
 
-	rc = open_or_create(ref, opts, need, &seg, &out->created);
-	if (rc < 0)
-		return rc;
-	out->ref = seg->ref;
-	posix = ref->kind == SHMKIT_POSIX;
-	if (!(opts->flags & SHMKIT_WRITE_NOLOCK)) {
-		rc = shmkit_seg_lock(seg, SHMKIT_LOCK_WRITE, opts->wait_ms);
+/* The write lock, or without locking the size as it is now. */
+static int lock_for_write(struct wstate *w, struct shmkit_write_result *out)
+{
+	struct shmkit_seg *seg = w->seg;
+	struct stat st;
+	int rc;
+
+	if (!(w->opts->flags & SHMKIT_WRITE_NOLOCK)) {
+		rc = shmkit_seg_lock(seg, SHMKIT_LOCK_WRITE, w->opts->wait_ms);
 		if (rc == -ETIMEDOUT &&
 		    shmkit_seg_lock_holder(seg, SHMKIT_LOCK_WRITE, &out->holder) < 0)
 			out->holder = 0;
-		if (rc < 0)
-			goto fail;
-	} else if (posix && fstat(seg->fd, &st) == 0) {
+		return rc;
+	}
+	if (w->posix && fstat(seg->fd, &st) == 0)
 		seg->size = (size_t)st.st_size;
-	}
-	size = old = seg->size;
-	w.grow = posix && (out->created || (opts->flags & SHMKIT_WRITE_GROW));
-	w.fresh = posix && out->created;
-	out->size = size;
-	if (opts->offset > size && !w.grow) {
-		rc = -SHMKIT_EPASTEND;
-		goto fail;
-	}
+	return 0;
+}
 
-	/* Reserve first: a full tmpfs must fail before the first byte. */
-	if (len != UINT64_MAX) {
-		if (need > size && !w.grow) {
-			rc = -SHMKIT_ENOFIT;
-			goto fail;
-		}
-		if (need == UINT64_MAX) {
-			rc = -EFBIG;
-			goto fail;
-		}
-		if (posix && out->created) {
-			/*
-			 * Our own new object, written through its fd: a full
-			 * tmpfs fails a write with ENOSPC and the object is
-			 * removed, so reserving first (which on tmpfs costs
-			 * more than the copy) buys nothing. Check the free
-			 * space, to fail before the first byte when we can.
-			 */
-			struct statvfs vfs;
+/* Input of known length: reserve first, so a full tmpfs fails before the first byte. */
+static int reserve_known(struct wstate *w)
+{
+	const struct shmkit_write_opts *o = w->opts;
+	struct shmkit_seg *seg = w->seg;
+	size_t need = (size_t)w->need;
+	int rc;
 
-			if (fstatvfs(seg->fd, &vfs) == 0 && vfs.f_blocks > 0 &&
-			    (uint64_t)vfs.f_bavail * vfs.f_frsize < need) {
-				rc = -ENOSPC;
-				goto fail;
-			}
-			/* Appending is a little faster than filling a sparse object. */
-			if (opts->offset > 0 && ftruncate(seg->fd, (off_t)opts->offset) < 0) {
-				rc = -errno;
-				goto fail;
-			}
-		} else if (posix) {
-			size_t from = w.grow && old < opts->offset ? old : opts->offset;
+	if (w->need > w->size && !w->grow)
+		return -SHMKIT_ENOFIT;
+	if (w->need == UINT64_MAX)
+		return -EFBIG;
+	if (w->fresh) {
+		/*
+		 * Our own new object, written through its fd: a full tmpfs
+		 * fails a write with ENOSPC and the object is removed, so
+		 * reserving first (which on tmpfs costs more than the copy)
+		 * buys nothing. Check the free space, to fail before the
+		 * first byte when we can.
+		 */
+		struct statvfs vfs;
 
-			/* Reserve only what is not there yet. */
-			if (from < old && allocated(seg->fd, from, (size_t)need < old ? (size_t)need : old))
-				from = old;
-			rc = reserve(seg->fd, from, (size_t)need, 0);
-			if (rc < 0)
-				goto fail;
-		}
-		if (posix) {
-			size = (size_t)need > size ? (size_t)need : size;
-			seg->size = size;
-		}
-		w.limit = (size_t)len;
-		w.reserved = (size_t)need;	/* nothing more to reserve while copying */
-	} else if (w.grow) {
-		w.limit = SIZE_MAX - opts->offset - 1;
-		w.reserved = old < opts->offset ? old : opts->offset;
-	} else {
-		w.limit = size - opts->offset;
-		if (posix && !allocated(seg->fd, opts->offset, size)) {
-			rc = reserve(seg->fd, opts->offset, size, 0);
-			if (rc < 0)
-				goto fail;
-		}
-	}
-	if (posix) {
-		w.out = seg->fd;
-	} else {
-		rc = shmkit_seg_attach(seg, 0);
+		if (fstatvfs(seg->fd, &vfs) == 0 && vfs.f_blocks > 0 &&
+		    (uint64_t)vfs.f_bavail * vfs.f_frsize < w->need)
+			return -ENOSPC;
+		/* Appending is a little faster than filling a sparse object. */
+		if (o->offset > 0 && ftruncate(seg->fd, (off_t)o->offset) < 0)
+			return -errno;
+	} else if (w->posix) {
+		size_t from = w->grow && w->old < o->offset ? w->old : o->offset;
+
+		/* Reserve only what is not there yet. */
+		if (from < w->old && allocated(seg->fd, from, need < w->old ? need : w->old))
+			from = w->old;
+		rc = reserve(seg->fd, from, need, 0);
 		if (rc < 0)
-			goto fail;
-		w.out = sysv_fd(seg);
-		/* Known length: every page first, so a failure writes nothing. */
-		if (len != UINT64_MAX && w.out >= 0) {
-			if (!allocated(w.out, opts->offset, (size_t)need))
-				rc = reserve(w.out, opts->offset, (size_t)need, 0);
-		} else if (len != UINT64_MAX) {
-			rc = populate((char *)seg->addr + opts->offset, (size_t)need - opts->offset, 1);
-		}
-		if (rc < 0)
-			goto fail;
+			return rc;
 	}
+	if (w->posix) {
+		w->size = need > w->size ? need : w->size;
+		seg->size = w->size;
+	}
+	w->limit = (size_t)w->len;
+	w->reserved = need;	/* nothing more to reserve while copying */
+	return 0;
+}
 
-	w.seg = seg;
-	w.offset = opts->offset;
-	rc = copy_in(&w);
-	out->done = w.done;
-	out->input_errno = w.input_errno;
-	if (rc == 0 && len == UINT64_MAX && !w.grow && w.done == w.limit) {
-		rc = more_input(fd);
+/* How many bytes may come in, with what must be reserved before they do. */
+static int plan_copy(struct wstate *w)
+{
+	size_t offset = w->opts->offset;
+
+	if (offset > w->size && !w->grow)
+		return -SHMKIT_EPASTEND;
+	if (w->len != UINT64_MAX)
+		return reserve_known(w);
+	if (w->grow) {
+		w->limit = SIZE_MAX - offset - 1;
+		w->reserved = w->old < offset ? w->old : offset;
+		return 0;
+	}
+	w->limit = w->size - offset;
+	if (w->posix && !allocated(w->seg->fd, offset, w->size))
+		return reserve(w->seg->fd, offset, w->size, 0);
+	return 0;
+}
+
+/* What the bytes go in through: the object's fd, or for SysV its fd or its mapping. */
+static int open_output(struct wstate *w)
+{
+	struct shmkit_seg *seg = w->seg;
+	size_t offset = w->opts->offset;
+	int rc;
+
+	if (w->posix) {
+		w->out = seg->fd;
+		return 0;
+	}
+	rc = shmkit_seg_attach(seg, 0);
+	if (rc < 0)
+		return rc;
+	w->out = sysv_fd(seg);
+	if (w->len == UINT64_MAX)
+		return 0;
+	/* Known length: every page first, so a failure writes nothing. */
+	if (w->out < 0)
+		return populate((char *)seg->addr + offset, (size_t)w->need - offset, 1);
+	if (!allocated(w->out, offset, (size_t)w->need))
+		return reserve(w->out, offset, (size_t)w->need, 0);
+	return 0;
+}
+
+/* The NUL that --zero asks for after the data. */
+static int write_nul(struct wstate *w)
+{
+	size_t at = w->opts->offset + w->done;
+
+	if (!w->grow && at >= w->size)
+		return -EOVERFLOW;
+	if (w->posix)
+		return pwrite(w->seg->fd, "", 1, (off_t)at) == 1 ? 0 : -errno;
+	((char *)w->seg->addr)[at] = '\0';
+	return 0;
+}
+
+/* After the copy: too much input, the NUL, and a new object as long as asked. */
+static int finish_copy(struct wstate *w, struct shmkit_write_result *out)
+{
+	struct shmkit_seg *seg = w->seg;
+	struct stat st;
+	int rc = 0;
+
+	if (w->len == UINT64_MAX && !w->grow && w->done == w->limit) {
+		rc = more_input(w->in);
 		if (rc > 0)
 			rc = -EFBIG;
 		else if (rc < 0)
 			out->input_errno = -rc;
 	}
-	if (rc == 0 && nul) {
-		size_t at = opts->offset + w.done;
-
-		if (posix) {
-			if (w.grow || at < size)
-				rc = pwrite(seg->fd, "", 1, (off_t)at) == 1 ? 0 : -errno;
-			else
-				rc = -EOVERFLOW;
-		} else if (at < size) {
-			((char *)seg->addr)[at] = '\0';
-		} else {
-			rc = -EOVERFLOW;
-		}
-	}
+	if (rc == 0 && (w->opts->flags & SHMKIT_WRITE_NUL))
+		rc = write_nul(w);
 	/* A new object is as long as asked, even if the file gave fewer bytes. */
-	if (rc == 0 && w.fresh && len != UINT64_MAX && fstat(seg->fd, &st) == 0 &&
-	    (uint64_t)st.st_size < need && ftruncate(seg->fd, (off_t)need) < 0)
+	if (rc == 0 && w->fresh && w->len != UINT64_MAX && fstat(seg->fd, &st) == 0 &&
+	    (uint64_t)st.st_size < w->need && ftruncate(seg->fd, (off_t)w->need) < 0)
 		rc = -errno;
-	if (posix && w.grow && len == UINT64_MAX) {
-		/* Give back what was reserved past the end, and write the size. */
-		if (fstat(seg->fd, &st) == 0) {
-			size_t end = (size_t)st.st_size, pg = (size_t)getpagesize();
-			size_t from = (end + pg - 1) / pg * pg;
-
-			if (w.reserved > from)
-				(void)fallocate(seg->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-						(off_t)from, (off_t)(w.reserved - from));
-			if (end < opts->offset && ftruncate(seg->fd, (off_t)opts->offset) == 0)
-				end = opts->offset;
-			size = end > size ? end : size;
-		}
-	}
-	out->size = size;
-	if (rc < 0)
-		goto fail;
-	free(w.buf);
-	if (!posix && w.out >= 0)
-		close(w.out);
-	shmkit_seg_close(seg);
-	return 0;
-fail:
-	free(w.buf);
-	if (!posix && w.out >= 0)
-		close(w.out);
-	if (out->created) {
-		/* Nothing half-made stays behind: remove what this call created. */
-		if (posix) {
-			/* Readers waiting on the lock then find it empty. */
-			int ignored = ftruncate(seg->fd, 0);
-
-			(void)ignored;
-			(void)shm_unlink(seg->ref.name);
-		} else {
-			(void)shmctl(seg->ref.id, IPC_RMID, NULL);
-		}
-	}
-	shmkit_seg_close(seg);
 	return rc;
+}
+
+/* Growth from a stream, done or failed: give back what was reserved past the end. */
+static void trim_growth(struct wstate *w)
+{
+	size_t offset = w->opts->offset, end, pg, from;
+	struct stat st;
+
+	if (!w->posix || !w->grow || w->len != UINT64_MAX || fstat(w->seg->fd, &st) < 0)
+		return;
+	end = (size_t)st.st_size;
+	pg = (size_t)getpagesize();
+	from = (end + pg - 1) / pg * pg;
+	if (w->reserved > from)
+		(void)fallocate(w->seg->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				(off_t)from, (off_t)(w->reserved - from));
+	/* And write the size. */
+	if (end < offset && ftruncate(w->seg->fd, (off_t)offset) == 0)
+		end = offset;
+	w->size = end > w->size ? end : w->size;
+}
+
+/* Nothing half-made stays behind: what this call created goes again. */
+static void undo_create(struct wstate *w)
+{
+	if (w->posix) {
+		/* Readers waiting on the lock then find it empty. */
+		int ignored = ftruncate(w->seg->fd, 0);
+
+		(void)ignored;
+	}
+	(void)shmkit_seg_remove(w->seg);
+}
+
+int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
+		    const struct shmkit_write_opts *opts,
+		    struct shmkit_write_result *out)
+{
+	struct wstate w = { .in = fd, .out = -1, .opts = opts, .offset = opts->offset,
+			    .len = UINT64_MAX, .need = UINT64_MAX };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->input = UINT64_MAX;
+	rc = measure_input(&w, out);
+	if (rc < 0)
+		return rc;
+	rc = open_or_create(ref, opts, w.need, &w.seg, &out->created);
+	if (rc < 0)
+		return rc;
+	out->ref = w.seg->ref;
+	w.posix = ref->kind == SHMKIT_POSIX;
+	rc = lock_for_write(&w, out);
+	if (rc == 0) {
+		w.size = w.old = w.seg->size;
+		w.grow = w.posix && (out->created || (opts->flags & SHMKIT_WRITE_GROW));
+		w.fresh = w.posix && out->created;
+		out->size = w.size;
+		rc = plan_copy(&w);
+	}
+	if (rc == 0)
+		rc = open_output(&w);
+	if (rc == 0) {
+		rc = copy_in(&w);
+		out->done = w.done;
+		out->input_errno = w.input_errno;
+		if (rc == 0)
+			rc = finish_copy(&w, out);
+		trim_growth(&w);
+		out->size = w.size;
+	}
+	free(w.buf);
+	if (!w.posix && w.out >= 0)
+		close(w.out);
+	if (rc < 0 && out->created)
+		undo_create(&w);
+	shmkit_seg_close(w.seg);
+	return rc < 0 ? rc : 0;
 }
