@@ -228,6 +228,17 @@ size_t parse_size(const char *text, unsigned flags, const char *what)
 	return v;
 }
 
+long parse_wait(const char *text)
+{
+	uint64_t s;
+
+	if (!text)
+		return -1;
+	if (shmkit_parse_duration(text, &s) < 0 || s > 86400 * 365)
+		usage_error("invalid wait '%s'", text);
+	return (long)s * 1000;
+}
+
 void drop_caps(const int *keep, size_t n)
 {
 	/* Failing to drop is no reason to refuse work the kernel will check. */

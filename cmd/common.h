@@ -96,6 +96,13 @@ void filter_check(const struct filter_opts *fo, struct shmkit_filter *f, pid_t *
 /* Frees the strings popt handed over in @fo. */
 void filter_free(struct filter_opts *fo);
 
+/*
+ * shmread and shmwrite --wait: milliseconds to wait for the lock, -1 (for
+ * ever) when @text is NULL; more than a year, or not a duration, is a
+ * usage error (exit 2).
+ */
+long parse_wait(const char *text);
+
 /* Keeps only these capabilities (see shmkit_cap_limit). */
 void drop_caps(const int *keep, size_t n);
 
