@@ -129,6 +129,67 @@ poptContext parse_options(int argc, const char **argv,
 	return con;
 }
 
+struct poptOption *filter_options(struct filter_opts *fo)
+{
+	const struct poptOption table[] = {
+		{ "orphans", '\0', POPT_ARG_NONE, &fo->orphans, 0,
+		  "only segments no process holds", NULL },
+		{ "older-than", '\0', POPT_ARG_STRING, &fo->older_than, 0,
+		  "only segments unused for DURATION (30s, 2h, 7d)", "DURATION" },
+		{ "user", 'u', POPT_ARG_STRING, &fo->user, 0,
+		  "only segments owned by USER, a name or uid", "USER" },
+		{ "name", '\0', POPT_ARG_STRING, &fo->name, 0,
+		  "only POSIX objects whose name matches GLOB", "GLOB" },
+		{ "name-match", '\0', POPT_ARG_STRING | POPT_ARGFLAG_DOC_HIDDEN, &fo->name, 0,
+		  "the same as --name", "GLOB" },
+		{ "sysv", '\0', POPT_ARG_NONE, &fo->sysv, 0, "only SysV segments", NULL },
+		{ "posix", '\0', POPT_ARG_NONE, &fo->posix, 0, "only POSIX objects", NULL },
+		{ "target", '\0', POPT_ARG_STRING, &fo->target, 0,
+		  "only segments in the namespaces of process PID", "PID" },
+		POPT_TABLEEND
+	};
+
+	_Static_assert(sizeof(table) == sizeof(fo->table), "FILTER_NOPTIONS is wrong");
+	memcpy(fo->table, table, sizeof(table));
+	return fo->table;
+}
+
+int filter_given(const struct filter_opts *fo)
+{
+	return fo->orphans || fo->older_than || fo->user || fo->name;
+}
+
+void filter_check(const struct filter_opts *fo, struct shmkit_filter *f, pid_t *target)
+{
+	uint32_t pid = 0;
+
+	*f = (struct shmkit_filter){
+		.kinds = (fo->sysv ? SHMKIT_LIST_SYSV : 0) | (fo->posix ? SHMKIT_LIST_POSIX : 0),
+		.orphans = fo->orphans,
+		.by_uid = fo->user != NULL,
+		.name_glob = fo->name,
+	};
+	if (!f->kinds)
+		f->kinds = SHMKIT_LIST_ALL;
+	if (fo->older_than && shmkit_parse_duration(fo->older_than, &f->older_than) < 0)
+		usage_error("invalid duration '%s' (expected N, Ns, Nm, Nh, Nd or Nw)",
+			    fo->older_than);
+	if (fo->user && shmkit_parse_user(fo->user, &f->uid) < 0)
+		usage_error("unknown user '%s'", fo->user);
+	/* PID 0 names no process: setns(2) would fail later, as "no such process". */
+	if (fo->target && (shmkit_parse_id(fo->target, INT32_MAX, &pid) < 0 || pid == 0))
+		usage_error("invalid process id '%s'", fo->target);
+	*target = (pid_t)pid;
+}
+
+void filter_free(struct filter_opts *fo)
+{
+	free(fo->older_than);
+	free(fo->user);
+	free(fo->name);
+	free(fo->target);
+}
+
 const char **operands(poptContext con, size_t *n)
 {
 	static const char *none[] = { NULL };
@@ -165,6 +226,17 @@ size_t parse_size(const char *text, unsigned flags, const char *what)
 	if (shmkit_parse_size(text, flags, &v) < 0)
 		usage_error("invalid %s '%s'", what, text);
 	return v;
+}
+
+long parse_wait(const char *text)
+{
+	uint64_t s;
+
+	if (!text)
+		return -1;
+	if (shmkit_parse_duration(text, &s) < 0 || s > 86400 * 365)
+		usage_error("invalid wait '%s'", text);
+	return (long)s * 1000;
 }
 
 void drop_caps(const int *keep, size_t n)

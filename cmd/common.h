@@ -64,6 +64,45 @@ void parse_ref(const char *text, unsigned flags, struct shmkit_ref *out);
 /* A size-syntax number for option or operand @what, or exit 2. */
 size_t parse_size(const char *text, unsigned flags, const char *what);
 
+/*
+ * The options shmls and shmrm share to say which segments, so that both
+ * spell, check and answer them alike: their values as typed, and the popt
+ * table that fills them. --name-match is kept as an alias of --name (the
+ * name shmrm had), hidden from --help; the man pages document it.
+ */
+#define FILTER_NOPTIONS 9
+struct filter_opts {
+	int orphans, sysv, posix;
+	char *older_than, *user, *name, *target;
+	struct poptOption table[FILTER_NOPTIONS];	/* filter_options()'s */
+};
+
+/*
+ * The table for @fo, to include with POPT_ARG_INCLUDE_TABLE; it points
+ * into @fo, so it lives as long as @fo does.
+ */
+struct poptOption *filter_options(struct filter_opts *fo);
+
+/* Whether an option that selects by itself was given (not --sysv, --posix, --target). */
+int filter_given(const struct filter_opts *fo);
+
+/*
+ * Fills @f from @fo (both kinds when neither --sysv nor --posix) and
+ * *@target with the --target PID, 0 without; a bad duration, user or PID
+ * is a usage error (exit 2). @f->name_glob points into @fo.
+ */
+void filter_check(const struct filter_opts *fo, struct shmkit_filter *f, pid_t *target);
+
+/* Frees the strings popt handed over in @fo. */
+void filter_free(struct filter_opts *fo);
+
+/*
+ * shmread and shmwrite --wait: milliseconds to wait for the lock, -1 (for
+ * ever) when @text is NULL; more than a year, or not a duration, is a
+ * usage error (exit 2).
+ */
+long parse_wait(const char *text);
+
 /* Keeps only these capabilities (see shmkit_cap_limit). */
 void drop_caps(const int *keep, size_t n);
 

@@ -69,11 +69,80 @@ static int run(const char **argv, size_t argc, const char *ref, const sigset_t *
 	return WEXITSTATUS(wstatus);
 }
 
+/* Opens and attaches the segment, then with -p faults it in; says why not. */
+static int attach(const struct shmkit_ref *ref, const char *text, unsigned flags,
+		  int populate, struct shmkit_seg **seg)
+{
+	int rc = shmkit_seg_open(ref, flags, seg);
+
+	if (rc == 0)
+		rc = shmkit_seg_attach(*seg, flags);
+	if (rc < 0) {
+		fail_rc("attach", text, ref,
+			flags & SHMKIT_RDONLY ? SHMKIT_OP_READ : SHMKIT_OP_WRITE, rc);
+		return rc;
+	}
+	if (populate && (rc = shmkit_seg_populate(*seg)) < 0)
+		fail("populate", text, "%s", shmkit_strerror(rc));
+	return rc;
+}
+
+/*
+ * -L: locks the pages in memory, or says why not. *@locked says whether
+ * to unlock at the end: a SysV lock outlives us, so only one we made.
+ */
+static int lock_pages(struct shmkit_seg *seg, const char *text, int *locked)
+{
+	struct shmkit_info info;
+	uint64_t limit;
+	int rc;
+
+	*locked = shmkit_seg_ref(seg)->kind == SHMKIT_POSIX ||
+		  (shmkit_stat(shmkit_seg_ref(seg), &info) == 0 &&
+		   !(info.status & SHMKIT_ST_LOCKED));
+	rc = shmkit_seg_memlock(seg, &limit);
+	if (rc < 0)
+		memlock_failed(text, rc, shmkit_seg_size(seg), limit);
+	return rc;
+}
+
+/*
+ * Stays attached: while COMMAND runs (the operands after REF), or until
+ * SIGINT, SIGTERM or the timeout. Returns the exit status.
+ */
+static int stay(struct shmkit_seg *seg, const char **args, size_t n, int rdonly,
+		uint64_t timeout)
+{
+	char ref_text[SHMKIT_NAME_MAX + 2];
+	sigset_t set;
+
+	shmkit_ref_format(shmkit_seg_ref(seg), ref_text, sizeof(ref_text));
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (n > 1) {
+		fflush(stdout);
+		return run(args + 1, n - 1, ref_text, &set);
+	}
+	sigdelset(&set, SIGCHLD);
+	if (timeout)
+		note("attached '%s' (%zu bytes, %s); detaching in %llu second%s",
+		     args[0], shmkit_seg_size(seg), rdonly ? "read-only" : "read-write",
+		     (unsigned long long)timeout, timeout == 1 ? "" : "s");
+	else
+		note("attached '%s' (%zu bytes, %s); waiting for SIGINT or SIGTERM",
+		     args[0], shmkit_seg_size(seg), rdonly ? "read-only" : "read-write");
+	hold(&set, timeout);
+	return EXIT_OK;
+}
+
 int main(int argc, const char **argv)
 {
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_IPC_LOCK };
-	char *timeout_text = NULL, ref_text[SHMKIT_NAME_MAX + 2];
-	int rdonly = 0, lock = 0, populate = 0, locked = 0, rc, status;
+	char *timeout_text = NULL;
+	int rdonly = 0, lock = 0, populate = 0, locked = 0, status;
 	struct poptOption table[] = {
 		{ "read-only", 'r', POPT_ARG_NONE, &rdonly, 0,
 		  "attach read-only", NULL },
@@ -86,13 +155,11 @@ int main(int argc, const char **argv)
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
-	unsigned flags;
 	struct shmkit_seg *seg = NULL;
 	struct shmkit_ref ref;
 	uint64_t timeout = 0;
 	const char **args;
 	poptContext con;
-	sigset_t set;
 	size_t n;
 
 	con = parse_options(argc, argv, table, "REF [-- COMMAND [ARG...]]");
@@ -107,58 +174,12 @@ int main(int argc, const char **argv)
 	parse_ref(args[0], 0, &ref);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
-	flags = rdonly ? SHMKIT_RDONLY : 0;
-	rc = shmkit_seg_open(&ref, flags, &seg);
-	if (rc == 0)
-		rc = shmkit_seg_attach(seg, flags);
-	if (rc < 0) {
-		fail_rc("attach", args[0], &ref,
-			rdonly ? SHMKIT_OP_READ : SHMKIT_OP_WRITE, rc);
+	if (attach(&ref, args[0], rdonly ? SHMKIT_RDONLY : 0, populate, &seg) < 0 ||
+	    (lock && lock_pages(seg, args[0], &locked) < 0)) {
 		shmkit_seg_close(seg);
 		return finish(con, EXIT_FAILED);
 	}
-	if (populate && (rc = shmkit_seg_populate(seg)) < 0) {
-		fail("populate", args[0], "%s", shmkit_strerror(rc));
-		shmkit_seg_close(seg);
-		return finish(con, EXIT_FAILED);
-	}
-	if (lock) {
-		struct shmkit_info info;
-		uint64_t limit;
-
-		/* A SysV lock outlives us: undo only the one we made. */
-		locked = ref.kind == SHMKIT_POSIX ||
-			 (shmkit_stat(shmkit_seg_ref(seg), &info) == 0 &&
-			  !(info.status & SHMKIT_ST_LOCKED));
-		rc = shmkit_seg_memlock(seg, &limit);
-		if (rc < 0) {
-			memlock_failed(args[0], rc, shmkit_seg_size(seg), limit);
-			shmkit_seg_close(seg);
-			return finish(con, EXIT_FAILED);
-		}
-	}
-	shmkit_ref_format(shmkit_seg_ref(seg), ref_text, sizeof(ref_text));
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (n > 1) {
-		fflush(stdout);
-		status = run(args + 1, n - 1, ref_text, &set);
-	} else {
-		sigdelset(&set, SIGCHLD);
-		if (timeout)
-			note("attached '%s' (%zu bytes, %s); detaching in %llu second%s",
-			     args[0], shmkit_seg_size(seg), rdonly ? "read-only" : "read-write",
-			     (unsigned long long)timeout, timeout == 1 ? "" : "s");
-		else
-			note("attached '%s' (%zu bytes, %s); waiting for SIGINT or SIGTERM",
-			     args[0], shmkit_seg_size(seg), rdonly ? "read-only" : "read-write");
-		hold(&set, timeout);
-		status = EXIT_OK;
-	}
+	status = stay(seg, args, n, rdonly, timeout);
 	if (locked)
 		(void)shmkit_seg_memunlock(seg);
 	shmkit_seg_close(seg);

@@ -12,6 +12,41 @@
 #include "common.h"
 #include "shmkit.h"
 
+/* Why it could not be created: with -e, one that exists but is too small says its size. */
+static void create_failed(const char *text, const struct shmkit_ref *ref, int rc)
+{
+	struct shmkit_info info;
+
+	if (rc == -SHMKIT_ETOOSMALL && shmkit_stat(ref, &info) == 0)
+		fail("create", text, "segment exists but holds only %llu bytes",
+		     (unsigned long long)info.size);
+	else
+		fail_rc("create", text, ref, SHMKIT_OP_CREATE, rc);
+}
+
+/* -p and -L on the new or reused segment; says what failed. Returns 0 or -errno. */
+static int prepare(struct shmkit_seg *seg, const char *text, const char *ref_text,
+		   int populate, int lock, int created)
+{
+	uint64_t limit;
+	int rc = 0;
+
+	if (populate) {
+		rc = shmkit_seg_attach(seg, 0);
+		if (rc == 0)
+			rc = shmkit_seg_populate(seg);
+		if (rc < 0)
+			fail("populate", text, "%s%s", shmkit_strerror(rc),
+			     created ? "; removed it" : "");
+	}
+	if (rc >= 0 && lock && (rc = shmkit_seg_memlock(seg, &limit)) < 0) {
+		memlock_failed(text, rc, shmkit_seg_size(seg), limit);
+		if (created)
+			note("removed the new segment '%s' again", ref_text);
+	}
+	return rc;
+}
+
 int main(int argc, const char **argv)
 {
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_IPC_LOCK };
@@ -33,7 +68,6 @@ int main(int argc, const char **argv)
 	};
 	struct shmkit_seg *seg;
 	struct shmkit_ref ref;
-	uint64_t limit;
 	int created;
 	mode_t mode = 0600;
 	poptContext con;
@@ -65,36 +99,13 @@ int main(int argc, const char **argv)
 
 	rc = shmkit_seg_create(&ref, size, mode, (reuse ? SHMKIT_CREATE_REUSE : 0) |
 			       (hugetlb ? SHMKIT_CREATE_HUGETLB : 0), &seg);
-	if (rc == -SHMKIT_ETOOSMALL) {
-		struct shmkit_info info;
-
-		if (shmkit_stat(&ref, &info) == 0)
-			fail("create", args[0], "segment exists but holds only %llu bytes",
-			     (unsigned long long)info.size);
-		else
-			fail_rc("create", args[0], &ref, SHMKIT_OP_CREATE, rc);
-		return finish(con, EXIT_FAILED);
-	}
 	if (rc < 0) {
-		fail_rc("create", args[0], &ref, SHMKIT_OP_CREATE, rc);
+		create_failed(args[0], &ref, rc);
 		return finish(con, EXIT_FAILED);
 	}
 	created = rc == 0;
 	shmkit_ref_format(shmkit_seg_ref(seg), ref_text, sizeof(ref_text));
-	if (populate) {
-		rc = shmkit_seg_attach(seg, 0);
-		if (rc == 0)
-			rc = shmkit_seg_populate(seg);
-		if (rc < 0)
-			fail("populate", args[0], "%s%s", shmkit_strerror(rc),
-			     created ? "; removed it" : "");
-	}
-	if (rc >= 0 && lock && (rc = shmkit_seg_memlock(seg, &limit)) < 0) {
-		memlock_failed(args[0], rc, shmkit_seg_size(seg), limit);
-		if (created)
-			note("removed the new segment '%s' again", ref_text);
-	}
-	if (rc < 0) {
+	if (prepare(seg, args[0], ref_text, populate, lock, created) < 0) {
 		if (created)
 			(void)shmkit_seg_remove(seg);
 		shmkit_seg_close(seg);

@@ -14,10 +14,12 @@
 #include "shmkit.h"
 
 struct opts {
-	int sysv, posix, listcols, times, creator, pids, info, global;
+	int listcols, times, creator, pids, info, global;
 	int json, raw, export, noheadings, bytes, notrunc, sort, holders;
-	char *output, *tfmt, *sort_by, *older, *user, *target, *holders_of;
-	uint32_t hpid, tpid;
+	char *output, *tfmt, *sort_by, *holders_of;
+	uint32_t hpid;
+	pid_t tpid;
+	struct filter_opts fo;
 	struct shmkit_filter f;
 	struct shmkit_cols cols;
 	struct shmkit_cell_opts cell;
@@ -217,15 +219,9 @@ static void check(struct opts *o, size_t n)
 		usage_error("invalid time format '%s' (expected short, full or iso)", o->tfmt);
 	o->cell.flags = (o->bytes || o->raw || o->json || o->export ? SHMKIT_CELL_EXACT : 0) |
 			(o->json ? SHMKIT_CELL_JSON : 0);
-	if (o->older && shmkit_parse_duration(o->older, &o->f.older_than) < 0)
-		usage_error("invalid duration '%s' (expected N, Ns, Nm, Nh, Nd or Nw)", o->older);
-	if (o->user && shmkit_parse_user(o->user, &o->f.uid) < 0)
-		usage_error("unknown user '%s'", o->user);
-	o->f.by_uid = !!o->user;
+	filter_check(&o->fo, &o->f, &o->tpid);
 	if (o->holders_of && (shmkit_parse_id(o->holders_of, INT32_MAX, &o->hpid) < 0 || !o->hpid))
 		usage_error("invalid PID '%s'", o->holders_of);
-	if (o->target && (shmkit_parse_id(o->target, INT32_MAX, &o->tpid) < 0 || !o->tpid))
-		usage_error("invalid PID '%s'", o->target);
 
 	/* Columns: the defaults, or -t/-c sets; -o replaces or (+) appends; -p appends. */
 	shmkit_cols_preset((o->times ? SHMKIT_COLS_TIMES : 0) |
@@ -244,9 +240,27 @@ static void check(struct opts *o, size_t n)
 	o->holders = ((shmkit_cols_flags(&o->cols) | (o->sort >= 0 ?
 		       shmkit_column_get(o->sort)->flags : 0)) & SHMKIT_COLF_HOLDERS) ||
 		     o->f.orphans || o->info || o->global || o->hpid;
-	o->f.kinds = (o->sysv ? SHMKIT_LIST_SYSV : 0) | (o->posix ? SHMKIT_LIST_POSIX : 0);
-	if (!o->f.kinds)
-		o->f.kinds = SHMKIT_LIST_ALL;
+}
+
+/* --list-columns: every column with its description. */
+static int list_columns(void)
+{
+	int i;
+
+	for (i = 0; i < SHMKIT_COL_COUNT; i++)
+		printf("%8s  %s\n", shmkit_column_get(i)->name, shmkit_column_get(i)->help);
+	return EXIT_OK;
+}
+
+/* --holders-of: what that one process holds, or say why not (exit 1). */
+static int scan_holders_of(const struct opts *o, struct shmkit_holders **out)
+{
+	int rc = shmkit_holders_scan_pid(o->cell.procfd, (pid_t)o->hpid, out);
+
+	if (rc < 0)
+		fail("examine", o->holders_of, "%s", rc == -ESRCH ? "no such process" :
+		     rc == -EACCES ? "permission denied" : shmkit_strerror(rc));
+	return rc;
 }
 
 /* The rows in the order asked for, as -i lines, a table, or through libsmartcols. */
@@ -267,6 +281,28 @@ static void show(struct opts *o, struct shmkit_rows *rows)
 	shmkit_names_free(o->cell.names);
 }
 
+/* Step 7: the rows, what could not be listed, then the rows shown. Returns the status. */
+static int list(struct opts *o, const char **args, const struct shmkit_ref *refs, size_t n)
+{
+	struct shmkit_rows_notes nt = { 0 };
+	struct shmkit_holders *hof = NULL;
+	struct shmkit_rows *rows = NULL;
+	int status, rc;
+
+	o->cell.now = (int64_t)time(NULL);
+	if (o->hpid && scan_holders_of(o, &hof) < 0)
+		return EXIT_FAILED;
+	o->f.held_by = hof;
+	rc = shmkit_rows_list(o->cell.procfd, &o->f, refs, n, o->cell.now,
+			      o->holders ? SHMKIT_ROWS_HOLDERS : 0, &nt, &rows);
+	status = report(rc, &nt, rows, args, refs, n);
+	if (rc == 0)
+		show(o, rows);
+	shmkit_rows_free(rows);
+	shmkit_holders_free(hof);
+	return status;
+}
+
 int main(int argc, const char **argv)
 {
 	/* /proc/PID/map_files, where unlinked objects are examined, needs the last. */
@@ -276,8 +312,6 @@ int main(int argc, const char **argv)
 				       CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN, CAP_SYS_CHROOT };
 	struct opts o = { .sort = -1, .cell.procfd = -1 };
 	struct poptOption table[] = {
-		{ "sysv", '\0', POPT_ARG_NONE, &o.sysv, 0, "list only SysV segments", NULL },
-		{ "posix", '\0', POPT_ARG_NONE, &o.posix, 0, "list only POSIX objects", NULL },
 		{ "output", 'o', POPT_ARG_STRING, &o.output, 0,
 		  "columns to show (+LIST adds to the defaults)", "LIST" },
 		{ "list-columns", '\0', POPT_ARG_NONE, &o.listcols, 0,
@@ -287,17 +321,8 @@ int main(int argc, const char **argv)
 		{ "pids", 'p', POPT_ARG_NONE, &o.pids, 0, "show the processes holding each segment", NULL },
 		{ "holders-of", '\0', POPT_ARG_STRING, &o.holders_of, 0,
 		  "list only what process PID holds", "PID" },
-		{ "orphans", '\0', POPT_ARG_NONE, &o.f.orphans, 0,
-		  "list only segments no process holds", NULL },
-		{ "older-than", '\0', POPT_ARG_STRING, &o.older, 0,
-		  "list only segments unused for DURATION (30s, 15m, 2h, 7d)", "DURATION" },
-		{ "user", 'u', POPT_ARG_STRING, &o.user, 0, "list only segments owned by USER", "USER" },
-		{ "name", '\0', POPT_ARG_STRING, &o.f.name_glob, 0,
-		  "list only POSIX objects whose name matches GLOB", "GLOB" },
 		{ "info", 'i', POPT_ARG_NONE, &o.info, 0, "print every field as Name: value", NULL },
 		{ "global", 'g', POPT_ARG_NONE, &o.global, 0, "show limits and totals", NULL },
-		{ "target", '\0', POPT_ARG_STRING, &o.target, 0,
-		  "list the segments of process PID's namespaces", "PID" },
 		{ "json", 'J', POPT_ARG_NONE, &o.json, 0, "use JSON output", NULL },
 		{ "raw", 'r', POPT_ARG_NONE, &o.raw, 0, "use raw output", NULL },
 		{ "export", 'e', POPT_ARG_NONE, &o.export, 0, "use KEY=\"value\" output", NULL },
@@ -307,26 +332,21 @@ int main(int argc, const char **argv)
 		{ "time-format", '\0', POPT_ARG_STRING, &o.tfmt, 0,
 		  "how to print times: short, full or iso", "FORMAT" },
 		{ "sort", '\0', POPT_ARG_STRING, &o.sort_by, 0, "sort by COLUMN", "COLUMN" },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, filter_options(&o.fo), 0,
+		  "Which segments:", NULL },
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
-	struct shmkit_rows_notes nt = { 0 };
-	struct shmkit_holders *hof = NULL;
-	struct shmkit_rows *rows = NULL;
 	struct shmkit_ref *refs;
 	const char **args;
 	poptContext con;
 	size_t n, i;
-	int status, rc;
+	int status;
 
 	con = parse_options(argc, argv, table, "[REF...]");
 	args = operands(con, &n);
-	if (o.listcols) {
-		for (i = 0; i < SHMKIT_COL_COUNT; i++)
-			printf("%8s  %s\n", shmkit_column_get((int)i)->name,
-			       shmkit_column_get((int)i)->help);
-		return finish(con, EXIT_OK);
-	}
+	if (o.listcols)
+		return finish(con, list_columns());
 	check(&o, n);
 	refs = calloc(n ? n : 1, sizeof(*refs));
 	if (!refs) {
@@ -336,27 +356,14 @@ int main(int argc, const char **argv)
 	/* ftok: paths are the container's, so enter its namespaces first. */
 	if (o.tpid) {
 		drop_caps(keep_ns, ARRAY_SIZE(keep_ns));
-		enter_target(o.target, (pid_t)o.tpid, &o.cell.procfd);
+		enter_target(o.fo.target, o.tpid, &o.cell.procfd);
 	}
 	for (i = 0; i < n; i++)
 		parse_ref(args[i], 0, &refs[i]);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
-	o.cell.now = (int64_t)time(NULL);
-	if (o.hpid && (rc = shmkit_holders_scan_pid(o.cell.procfd, (pid_t)o.hpid, &hof)) < 0) {
-		fail("examine", o.holders_of, "%s", rc == -ESRCH ? "no such process" :
-		     rc == -EACCES ? "permission denied" : shmkit_strerror(rc));
-		free(refs);
-		return finish(con, EXIT_FAILED);
-	}
-	o.f.held_by = hof;
-	rc = shmkit_rows_list(o.cell.procfd, &o.f, refs, n, o.cell.now,
-			      o.holders ? SHMKIT_ROWS_HOLDERS : 0, &nt, &rows);
-	status = report(rc, &nt, rows, args, refs, n);
-	if (rc == 0)
-		show(&o, rows);
-	shmkit_rows_free(rows);
-	shmkit_holders_free(hof);
+	status = list(&o, args, refs, n);
 	free(refs);
+	filter_free(&o.fo);
 	return finish(con, status);
 }

@@ -86,6 +86,67 @@ static int until_nul(struct shmkit_seg *seg, size_t offset, size_t *length)
 	return 0;
 }
 
+/* The read lock is still held after --wait: say by whom, if that can be told. */
+static void still_locked(struct shmkit_seg *seg, const char *text, const char *wait_text)
+{
+	char comm[64] = "?", path[64];
+	pid_t holder;
+	FILE *f;
+
+	if (shmkit_seg_lock_holder(seg, SHMKIT_LOCK_READ, &holder) != 0) {
+		fail("read", text, "still locked after %s s by a process that "
+		     "could not be identified", wait_text);
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)holder);
+	if ((f = fopen(path, "re"))) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	fail("read", text, "still locked after %s s: held by pid %d (%s)",
+	     wait_text, (int)holder, comm);
+}
+
+/*
+ * Opens the segment, takes the read lock (waiting @wait_ms, -1 forever)
+ * unless @nolock, and attaches a SysV one; says why not.
+ */
+static int open_locked(const struct shmkit_ref *ref, const char *text, int nolock,
+		       long wait_ms, const char *wait_text, struct shmkit_seg **seg)
+{
+	int rc = shmkit_seg_open(ref, SHMKIT_RDONLY, seg);
+
+	if (rc == 0 && !nolock) {
+		rc = shmkit_seg_lock(*seg, SHMKIT_LOCK_READ, wait_ms);
+		if (rc == -ETIMEDOUT) {
+			still_locked(*seg, text, wait_text);
+			return rc;
+		}
+	}
+	if (rc == 0 && ref->kind == SHMKIT_SYSV)
+		rc = shmkit_seg_attach(*seg, SHMKIT_RDONLY);
+	if (rc < 0)
+		fail_rc("read", text, ref, SHMKIT_OP_READ, rc);
+	return rc;
+}
+
+/* The range to standard output, as it is or as a hex dump. Returns 0 or -errno. */
+static int copy(struct shmkit_seg *seg, int hex, size_t offset, size_t length, size_t *done)
+{
+	int rc;
+
+	if (!hex)
+		return shmkit_seg_copy_out(seg, STDOUT_FILENO, offset, length, done);
+	rc = hexdump(seg, offset, length);
+	if (rc == 0 && fflush(stdout) != 0) {
+		rc = -errno;
+		if (rc == -EPIPE)
+			clearerr(stdout);
+	}
+	return rc;
+}
+
 int main(int argc, const char **argv)
 {
 	/*
@@ -95,7 +156,7 @@ int main(int argc, const char **argv)
 	 */
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE,
 				    CAP_CHECKPOINT_RESTORE };
-	char *offset_text = NULL, *length_text = NULL, *wait_text = NULL, comm[64] = "?";
+	char *offset_text = NULL, *length_text = NULL, *wait_text = NULL;
 	int string = 0, hex = 0, nolock = 0, rc, status = EXIT_FAILED;
 	struct poptOption table[] = {
 		{ "offset", 'o', POPT_ARG_STRING, &offset_text, 0,
@@ -116,11 +177,9 @@ int main(int argc, const char **argv)
 	size_t n, offset = 0, length = 0, size, done = 0;
 	struct shmkit_seg *seg = NULL;
 	struct shmkit_ref ref;
-	uint64_t wait_s = 0;
 	const char **args;
 	poptContext con;
-	pid_t holder;
-	FILE *f;
+	long wait_ms;
 
 	con = parse_options(argc, argv, table, "REF");
 	args = operands(con, &n);
@@ -132,41 +191,14 @@ int main(int argc, const char **argv)
 		offset = parse_size(offset_text, SHMKIT_SIZE_ZERO_OK, "offset");
 	if (length_text)
 		length = parse_size(length_text, SHMKIT_SIZE_ZERO_OK, "length");
-	if (wait_text && (shmkit_parse_duration(wait_text, &wait_s) < 0 || wait_s > 86400 * 365))
-		usage_error("invalid wait '%s'", wait_text);
+	wait_ms = parse_wait(wait_text);
 	if (nolock && wait_text)
 		usage_error("--wait cannot be used with --no-lock");
 	parse_ref(args[0], 0, &ref);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
-	rc = shmkit_seg_open(&ref, SHMKIT_RDONLY, &seg);
-	if (rc == 0 && !nolock) {
-		rc = shmkit_seg_lock(seg, SHMKIT_LOCK_READ, wait_text ? (long)wait_s * 1000 : -1);
-		if (rc == -ETIMEDOUT) {
-			if (shmkit_seg_lock_holder(seg, SHMKIT_LOCK_READ, &holder) == 0) {
-				char path[64];
-
-				snprintf(path, sizeof(path), "/proc/%d/comm", (int)holder);
-				if ((f = fopen(path, "re"))) {
-					if (fgets(comm, sizeof(comm), f))
-						comm[strcspn(comm, "\n")] = '\0';
-					fclose(f);
-				}
-				fail("read", args[0], "still locked after %s s: held by pid %d (%s)",
-				     wait_text, (int)holder, comm);
-			} else {
-				fail("read", args[0], "still locked after %s s by a process that "
-				     "could not be identified", wait_text);
-			}
-			goto out;
-		}
-	}
-	if (rc == 0 && ref.kind == SHMKIT_SYSV)
-		rc = shmkit_seg_attach(seg, SHMKIT_RDONLY);
-	if (rc < 0) {
-		fail_rc("read", args[0], &ref, SHMKIT_OP_READ, rc);
+	if (open_locked(&ref, args[0], nolock, wait_ms, wait_text, &seg) < 0)
 		goto out;
-	}
 	size = shmkit_seg_size(seg);
 	if (!length_text)
 		length = offset <= size ? size - offset : 0;
@@ -179,16 +211,8 @@ int main(int argc, const char **argv)
 	/* A reader that goes away early is not our failure: end quietly. */
 	signal(SIGPIPE, SIG_IGN);
 	rc = string ? until_nul(seg, offset, &length) : 0;
-	if (rc == 0 && hex) {
-		rc = hexdump(seg, offset, length);
-		if (rc == 0 && fflush(stdout) != 0) {
-			rc = -errno;
-			if (rc == -EPIPE)
-				clearerr(stdout);
-		}
-	}
-	else if (rc == 0)
-		rc = shmkit_seg_copy_out(seg, STDOUT_FILENO, offset, length, &done);
+	if (rc == 0)
+		rc = copy(seg, hex, offset, length, &done);
 	if (rc == 0 || rc == -EPIPE)
 		status = EXIT_OK;
 	else if (rc == -SHMKIT_ESHRUNK)

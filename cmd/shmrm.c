@@ -16,8 +16,8 @@
 #define PLURAL(n, one, many) ((n) == 1 ? (one) : (many))
 
 struct opts {
-	int all, orphans, sysv, posix, force, dry_run, verbose, quiet;
-	char *older_than, *user, *name_match, *target;
+	int all, force, dry_run, verbose, quiet;
+	struct filter_opts fo;
 };
 
 /* What a run needs while it removes. */
@@ -203,6 +203,74 @@ static struct shmkit_reflist *collect(const char **args, size_t n)
 	exit(EXIT_FAILED);
 }
 
+/*
+ * Steps 4 and 5: the options and operands, checked before anything is
+ * done; fills @f and *@target. Returns whether --all or a filter selects.
+ */
+static int check(const struct opts *o, const char **args, size_t n,
+		 struct shmkit_filter *f, pid_t *target)
+{
+	int select = o->all || filter_given(&o->fo);
+	size_t i, dashes = 0;
+
+	if (o->quiet && o->verbose)
+		usage_error("--quiet and --verbose cannot be used together");
+	if (select && n > 0)
+		usage_error("segment references cannot be combined with --all or filters");
+	if (!select && (o->fo.sysv || o->fo.posix))
+		usage_error("--%s only narrows --all or a filter", o->fo.sysv ? "sysv" : "posix");
+	if (!select && n == 0)
+		usage_error("missing segment reference");
+	filter_check(&o->fo, f, target);
+	for (i = 0; i < n; i++)
+		dashes += strcmp(args[i], "-") == 0;
+	if (dashes > 1)
+		usage_error("standard input '-' given more than once");
+	return select;
+}
+
+/* --all or filters: every segment they select, then what was kept. */
+static void remove_selected(struct run *r, const struct shmkit_filter *f)
+{
+	int rc;
+
+	if (f->kinds & SHMKIT_LIST_POSIX)
+		scan(r);
+	rc = shmkit_remove_matching(f, r->h, (int64_t)time(NULL), r->flags,
+				    report_selected, r);
+	if (rc < 0) {
+		note("cannot list segments: %s", shmkit_strerror(rc));
+		r->status = EXIT_FAILED;
+	}
+	summarise(r);
+}
+
+/* The segments named, each looked up, checked and removed on its own. */
+static void remove_named(struct run *r, const struct shmkit_reflist *refs)
+{
+	const struct shmkit_refent *v;
+	struct shmkit_info info;
+	size_t nv, i;
+	uint64_t nattch;
+	int rc;
+
+	nv = shmkit_reflist_all(refs, &v);
+	for (i = 0; i < nv; i++) {
+		rc = shmkit_stat(&v[i].ref, &info);
+		if (rc < 0) {
+			fail_rc("remove", v[i].text, &v[i].ref, SHMKIT_OP_REMOVE, rc);
+			r->status = EXIT_FAILED;
+			continue;
+		}
+		if (info.kind == SHMKIT_POSIX)
+			scan(r);
+		rc = shmkit_remove_checked(&info, r->h, r->flags, &nattch);
+		report(r, &info, rc, nattch, v[i].text);
+	}
+	if (r->o->verbose && nv == 0)
+		note("no segment named");
+}
+
 int main(int argc, const char **argv)
 {
 	static const int keep[] = {
@@ -213,116 +281,47 @@ int main(int argc, const char **argv)
 	struct poptOption table[] = {
 		{ "all", 'a', POPT_ARG_NONE, &o.all, 0,
 		  "every segment you may remove that nothing holds", NULL },
-		{ "orphans", '\0', POPT_ARG_NONE, &o.orphans, 0,
-		  "only segments no process holds", NULL },
-		{ "older-than", '\0', POPT_ARG_STRING, &o.older_than, 0,
-		  "only segments unused for longer than this", "DURATION" },
-		{ "user", 'u', POPT_ARG_STRING, &o.user, 0,
-		  "only segments this user owns", "USER|UID" },
-		{ "sysv", '\0', POPT_ARG_NONE, &o.sysv, 0, "only SysV segments", NULL },
-		{ "posix", '\0', POPT_ARG_NONE, &o.posix, 0, "only POSIX objects", NULL },
-		{ "name-match", '\0', POPT_ARG_STRING, &o.name_match, 0,
-		  "only POSIX objects whose name matches", "GLOB" },
 		{ "force", 'f', POPT_ARG_NONE, &o.force, 0,
-		  "remove held segments too (SysV: mark for removal)", NULL },
+		  "remove held ones too (SysV: mark for removal)", NULL },
 		{ "dry-run", 'n', POPT_ARG_NONE, &o.dry_run, 0,
 		  "print what would be removed; change nothing", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, &o.verbose, 0,
 		  "print a line for every removal", NULL },
 		{ "quiet", 'q', POPT_ARG_NONE, &o.quiet, 0, "print only errors", NULL },
-		{ "target", '\0', POPT_ARG_STRING, &o.target, 0,
-		  "act in the IPC and mount namespaces of this process", "PID" },
+		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, filter_options(&o.fo), 0,
+		  "Which segments:", NULL },
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
-	struct shmkit_filter f = { 0 };
-	struct run r = { .o = &o, .procfd = -1 };
+	struct run r = { .o = &o, .procfd = -1, .status = EXIT_OK };
 	struct shmkit_reflist *refs = NULL;
-	const struct shmkit_refent *v;
-	struct shmkit_info info;
+	struct shmkit_filter f;
 	const char **args;
 	poptContext con;
-	size_t n, nv, i, dashes = 0;
-	uint64_t nattch;
-	uint32_t pid = 0;
-	int select, rc;
+	pid_t target;
+	size_t n;
+	int select;
 
 	con = parse_options(argc, argv, table, "[REF...|-]");
 	args = operands(con, &n);
-	select = o.all || o.orphans || o.older_than || o.user || o.name_match;
-	if (o.quiet && o.verbose)
-		usage_error("--quiet and --verbose cannot be used together");
-	if (select && n > 0)
-		usage_error("segment references cannot be combined with --all or filters");
-	if (!select && (o.sysv || o.posix))
-		usage_error("--%s only narrows --all or a filter", o.sysv ? "sysv" : "posix");
-	if (!select && n == 0)
-		usage_error("missing segment reference");
-	f.kinds = (o.sysv ? SHMKIT_LIST_SYSV : 0) | (o.posix ? SHMKIT_LIST_POSIX : 0);
-	if (!f.kinds)
-		f.kinds = SHMKIT_LIST_ALL;
-	f.orphans = o.orphans;
-	f.name_glob = o.name_match;
-	if (o.older_than && shmkit_parse_duration(o.older_than, &f.older_than) < 0)
-		usage_error("invalid duration '%s' (expected N, Ns, Nm, Nh, Nd or Nw)",
-			    o.older_than);
-	if (o.user && shmkit_parse_user(o.user, &f.uid) < 0)
-		usage_error("unknown user '%s'", o.user);
-	f.by_uid = o.user != NULL;
-	if (o.target && shmkit_parse_id(o.target, INT32_MAX, &pid) < 0)
-		usage_error("invalid process id '%s'", o.target);
-	for (i = 0; i < n; i++)
-		dashes += strcmp(args[i], "-") == 0;
-	if (dashes > 1)
-		usage_error("standard input '-' given more than once");
-
+	select = check(&o, args, n, &f, &target);
 	/* ftok: paths are the container's, so enter its namespaces first. */
-	if (o.target)
-		enter_target(o.target, (pid_t)pid, &r.procfd);
+	if (target)
+		enter_target(o.fo.target, target, &r.procfd);
 	/* Every reference is parsed, stdin read to the end, before anything goes. */
 	if (!select)
 		refs = collect(args, n);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
 	r.flags = (o.force ? SHMKIT_RM_FORCE : 0) | (o.dry_run ? SHMKIT_RM_DRYRUN : 0);
-	r.status = EXIT_OK;
-	if (select) {
-		if (f.kinds & SHMKIT_LIST_POSIX)
-			scan(&r);
-		rc = shmkit_remove_matching(&f, r.h, (int64_t)time(NULL), r.flags,
-					    report_selected, &r);
-		if (rc < 0) {
-			note("cannot list segments: %s", shmkit_strerror(rc));
-			r.status = EXIT_FAILED;
-		}
-		summarise(&r);
-		goto out;
-	}
-	nv = shmkit_reflist_all(refs, &v);
-	for (i = 0; i < nv; i++) {
-		rc = shmkit_stat(&v[i].ref, &info);
-		if (rc < 0) {
-			fail_rc("remove", v[i].text, &v[i].ref, SHMKIT_OP_REMOVE, rc);
-			r.status = EXIT_FAILED;
-			continue;
-		}
-		if (info.kind == SHMKIT_POSIX)
-			scan(&r);
-		rc = shmkit_remove_checked(&info, r.h, r.flags, &nattch);
-		report(&r, &info, rc, nattch, v[i].text);
-	}
-	if (o.verbose && nv == 0)
-		note("no segment named");
-
-out:
+	if (select)
+		remove_selected(&r, &f);
+	else
+		remove_named(&r, refs);
 	shmkit_holders_free(r.h);
 	shmkit_reflist_free(refs);
 	if (r.procfd >= 0)
 		close(r.procfd);
-	/* popt hands string options over to us. */
-	free(o.older_than);
-	free(o.user);
-	free(o.name_match);
-	free(o.target);
+	filter_free(&o.fo);
 	return finish(con, r.status);
 }

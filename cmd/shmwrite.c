@@ -65,6 +65,19 @@ static void explain(const char *text, const struct shmkit_ref *ref, int rc,
 	}
 }
 
+/* FILE, or standard input without one or for '-'; -1 when it cannot be opened, said why. */
+static int open_input(const char **args, size_t n)
+{
+	int fd;
+
+	if (n < 2 || strcmp(args[1], "-") == 0)
+		return STDIN_FILENO;
+	fd = open(args[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fail("open", args[1], "%s", strerror(errno));
+	return fd;
+}
+
 int main(int argc, const char **argv)
 {
 	/*
@@ -77,7 +90,7 @@ int main(int argc, const char **argv)
 				    CAP_SYS_PTRACE, CAP_CHECKPOINT_RESTORE };
 	char *offset_text = NULL, *size_text = NULL, *mode_text = NULL, *wait_text = NULL;
 	int string = 0, create = 0, grow = 0, nolock = 0, verbose = 0;
-	int fd = STDIN_FILENO, rc, status = EXIT_FAILED;
+	int fd, rc, status = EXIT_FAILED;
 	struct poptOption table[] = {
 		{ "create", 'c', POPT_ARG_NONE, &create, 0,
 		  "create the segment if it does not exist", NULL },
@@ -105,7 +118,6 @@ int main(int argc, const char **argv)
 	struct shmkit_ref ref;
 	const char **args;
 	poptContext con;
-	uint64_t wait_s;
 	size_t n;
 
 	con = parse_options(argc, argv, table, "REF [FILE]");
@@ -120,11 +132,7 @@ int main(int argc, const char **argv)
 		o.size = parse_size(size_text, 0, "size");
 	if (mode_text && shmkit_parse_mode(mode_text, &o.mode) < 0)
 		usage_error("invalid mode '%s' (expected octal 0 to 0777)", mode_text);
-	if (wait_text) {
-		if (shmkit_parse_duration(wait_text, &wait_s) < 0 || wait_s > 86400 * 365)
-			usage_error("invalid wait '%s'", wait_text);
-		o.wait_ms = (long)wait_s * 1000;
-	}
+	o.wait_ms = parse_wait(wait_text);
 	parse_ref(args[0], 0, &ref);
 	if (grow && ref.kind == SHMKIT_SYSV)
 		usage_error("--grow works only for POSIX objects: System V segments cannot grow");
@@ -138,13 +146,8 @@ int main(int argc, const char **argv)
 		  (string ? SHMKIT_WRITE_NUL : 0) | (nolock ? SHMKIT_WRITE_NOLOCK : 0);
 	drop_caps(keep, ARRAY_SIZE(keep));
 
-	if (n == 2 && strcmp(args[1], "-") != 0) {
-		fd = open(args[1], O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			fail("open", args[1], "%s", strerror(errno));
-			return finish(con, EXIT_FAILED);
-		}
-	}
+	if ((fd = open_input(args, n)) < 0)
+		return finish(con, EXIT_FAILED);
 	rc = shmkit_write_fd(&ref, fd, &o, &r);
 	if (rc < 0) {
 		explain(args[0], &ref, rc, &o, &r, wait_text);

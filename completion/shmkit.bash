@@ -28,7 +28,7 @@ _shmkit() {
 		case ${COMP_WORDS[i]} in
 		--) after_dashdash=1; break ;;
 		-m|--mode|-o|--output|-l|--length|-t|--timeout|-u|--user|--older-than|\
-		--sort|--time-format|--target|--holders-of|--name-match|-w|--wait|-s|--size)
+		--sort|--time-format|--target|--holders-of|--name|--name-match|-w|--wait|-s|--size)
 			((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
@@ -56,7 +56,7 @@ _shmkit() {
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return ;;
 	-m|--mode|-l|--length|-t|--timeout|--older-than|--sort|--target|--holders-of|\
-	--name-match|-w|--wait|-s|--size)
+	--name|--name-match|-w|--wait|-s|--size)
 		return ;;
 	esac
 

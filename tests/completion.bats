@@ -85,3 +85,20 @@ complete_line() {
 	run -0 complete_line shmcreate -m ''
 	assert_output ""
 }
+
+@test "the filters shmls and shmrm share complete alike; --name takes a glob, not a reference" {
+	shmcreate /theta 1 >/dev/null
+	local prog
+	for prog in shmls shmrm; do
+		run -0 complete_line "$prog" --na
+		assert_output "--name"
+		run -0 complete_line "$prog" --older
+		assert_output "--older-than"
+		run -0 complete_line "$prog" --name ''
+		assert_output ""
+		run -0 complete_line "$prog" --name-match ''
+		assert_output ""
+		run -0 complete_line "$prog" --target ''
+		assert_output ""
+	done
+}

@@ -8,11 +8,30 @@
 bats_require_minimum_version 1.5.0
 load test_helper
 
-# popt_options PROG: the long options of PROG's popt table, one a line,
+# popt_source PROG: the C source of PROG's popt tables: cmd/PROG.c, the
+# standard options of cmd/common.*, and the filter options of
+# filter_options() in cmd/common.c when PROG includes them.
+popt_source() {
+	cat "$SHMKIT_ROOT/cmd/$1.c" "$SHMKIT_ROOT/cmd/common.h"
+	if grep -q 'filter_options(&' "$SHMKIT_ROOT/cmd/$1.c"; then
+		cat "$SHMKIT_ROOT/cmd/common.c"
+	else
+		awk '/^struct poptOption \*filter_options\(/ { skip = 1 }
+			!skip { print }
+			skip && /^}/ { skip = 0 }' "$SHMKIT_ROOT/cmd/common.c"
+	fi
+}
+
+# popt_options PROG: the long options of PROG's popt tables, one a line,
 # with the standard ones (--version, --help, --usage) from cmd/common.*.
 popt_options() {
-	grep -hoE '\{ "[a-z][a-z-]*", [^,]+, POPT_ARG_' \
-		"$SHMKIT_ROOT/cmd/$1.c" "$SHMKIT_ROOT/cmd/common.h" "$SHMKIT_ROOT/cmd/common.c" |
+	popt_source "$1" | grep -oE '\{ "[a-z][a-z-]*", [^,]+, POPT_ARG_' |
+		sed -E 's/^\{ "([^"]*)".*/--\1/' | sort -u
+}
+
+# hidden_options PROG: those of them that --help leaves out (aliases).
+hidden_options() {
+	popt_source "$1" | grep -oE '\{ "[a-z][a-z-]*", [^,]+, POPT_ARG_[A-Z_]+ \| POPT_ARGFLAG_DOC_HIDDEN' |
 		sed -E 's/^\{ "([^"]*)".*/--\1/' | sort -u
 }
 
@@ -47,6 +66,7 @@ check_options() {
 		grep -qxF -- "$opt" <<<"$man" || missing+=("$opt is in cmd/$prog.c but not in man/$prog.1 (Fl \\${opt#-})")
 	done
 	for opt in $man; do
+		grep -qxF -- "$opt" <<<"$(hidden_options "$prog")" && continue
 		grep -qE -- "(^|[ ,])$opt([=, ]|\$)" <<<"$help" ||
 			missing+=("$opt is in man/$prog.1 but not in $prog --help")
 	done
@@ -74,6 +94,13 @@ check_options() {
 	assert_line -- --version
 	assert_line -- --usage
 	refute_line -- --bogus
+	# the shared filter options count only where they are included
+	refute_line -- --orphans
+	run -0 popt_options shmrm
+	assert_line -- --orphans
+	assert_line -- --name-match
+	run -0 hidden_options shmrm
+	assert_output -- --name-match
 }
 
 # check_see_also PAGE NAME...: each NAME (as "name section") is in SEE ALSO.

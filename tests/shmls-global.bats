@@ -128,7 +128,7 @@ $SHM_NAME"
 	run -1 --separate-stderr shmls --target 999999
 	assert_equal "$stderr" "shmls: cannot enter the namespaces of '999999': no such process"
 	run -2 --separate-stderr shmls --target -3
-	assert_equal "$stderr" "$(usage_error shmls "invalid PID '-3'")"
+	assert_equal "$stderr" "$(usage_error shmls "invalid process id '-3'")"
 }
 
 @test "shmls lists SysV segments with shmctl when /proc/sysvipc/shm is unreadable" {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 # shmrm --all and the filters it shares with shmls: --orphans, --older-than,
-# --user, --sysv, --posix, --name-match; --dry-run, --verbose, --quiet.
+# --user, --sysv, --posix, --name; --dry-run, --verbose, --quiet.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -141,21 +141,21 @@ removed /nobody-obj"
 	assert_equal "$(sysv_count)" 1
 }
 
-@test "shmrm --sysv, --posix and --name-match narrow the selection" {
+@test "shmrm --sysv, --posix and --name narrow the selection" {
 	a=$(mk_sysv 0x5601 4096)
 	mk_posix /app-1 4096
 	mk_posix /app-2 4096
 	mk_posix /other 4096
-	run -0 --separate-stderr shmrm -v --all --posix --name-match 'app-*'
+	run -0 --separate-stderr shmrm -v --all --posix --name 'app-*'
 	assert_output "removed /app-1
 removed /app-2"
 	run -0 --separate-stderr shmrm -v --all --sysv
 	assert_output "removed $a"
 	run -0 ls /dev/shm
 	assert_output "other"
-	# --name-match matches POSIX names only
+	# --name matches POSIX names only
 	b=$(mk_sysv 0x5602 4096)
-	run -0 --separate-stderr shmrm -v --name-match '*'
+	run -0 --separate-stderr shmrm -v --name '*'
 	assert_output "removed /other"
 	assert_equal "$(sysv_id_of_key 0x5602)" "$b"
 }
