@@ -54,7 +54,7 @@ MANPAGES7 := $(wildcard man/*.7)
 COMPILE = $(CC) $(SHMK_CPPFLAGS) $(CPPFLAGS) $(SHMK_CFLAGS) $(CFLAGS)
 
 .PHONY: FORCE all deps check check-plain check-valgrind test-progs lint lint-man lint-shell \
-	lint-cppcheck lint-tidy check-headers fuzz fuzz-build bench install uninstall clean
+	lint-cppcheck lint-tidy lint-layers check-headers fuzz fuzz-build bench install uninstall clean
 .DELETE_ON_ERROR:
 # Keep objects: they are not intermediates to delete after linking.
 .SECONDARY:
@@ -156,12 +156,14 @@ bench: $(BINS)
 # misreads `while (buf)` loops. clang-tidy: the bug-finding families with
 # the exceptions listed, each with its reason, in .clang-tidy; one stamp
 # per file in $(BUILD)/tidy/, so only changed files are analysed again.
+# layers: lib/ files call only lower layers of the block in shmkit.h,
+# read from the objects' symbols (tests/layers).
 LINT_C     := $(sort $(wildcard lib/*.c cmd/*.c))
-LINT_SH    := tests/run tests/check-all tests/test_helper.bash $(wildcard bench/*.sh)
+LINT_SH    := tests/run tests/check-all tests/layers tests/test_helper.bash $(wildcard bench/*.sh)
 LINT_HDRS  := $(wildcard lib/*.h cmd/*.h) .clang-tidy
 TIDY_STAMP := $(LINT_C:%.c=$(BUILD)/tidy/%.ok)
 
-lint: lint-man lint-shell lint-cppcheck lint-tidy
+lint: lint-man lint-shell lint-cppcheck lint-tidy lint-layers
 
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES) $(MANPAGES7)
@@ -176,6 +178,9 @@ lint-cppcheck: $(BUILD)/version.h
 		-D_GNU_SOURCE -D__GNUC__ -Ilib -I$(BUILD) $(LINT_C)
 
 lint-tidy: $(TIDY_STAMP)
+
+lint-layers: $(LIB_OBJ)
+	tests/layers $(BUILD)/lib
 
 $(BUILD)/tidy/%.ok: %.c $(LINT_HDRS) $(BUILD)/version.h
 	@mkdir -p $(@D)
