@@ -30,9 +30,9 @@ static void print_scols(const struct opts *o, const struct shmkit_rows *rows)
 {
 	struct libscols_table *tb = scols_new_table();
 	const struct shmkit_column *col[SHMKIT_COL_COUNT];
-	struct shmkit_usage u[SHMKIT_USAGE_MAX];
+	struct shmkit_resource u[SHMKIT_RESOURCE_MAX];
 	int global = o->global, have;
-	size_t i, k, nc = global ? SHMKIT_UCOL_COUNT : o->cols.n, n = rows->n;
+	size_t i, k, nc = global ? SHMKIT_RCOL_COUNT : o->cols.n, n = rows->n;
 	char buf[4096], clean[4096 * 4 + 8];
 
 	if (!tb)
@@ -43,9 +43,9 @@ static void print_scols(const struct opts *o, const struct shmkit_rows *rows)
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_set_name(tb, global ? "limits" : "segments");
 	if (global)
-		n = shmkit_usage_read(o->f.kinds, rows->v, rows->n, o->cell.h, u);
+		n = shmkit_resource_read(o->f.kinds, rows->v, rows->n, o->cell.h, u);
 	for (k = 0; k < nc; k++) {
-		unsigned f = (col[k] = global ? shmkit_usage_column((int)k) :
+		unsigned f = (col[k] = global ? shmkit_resource_column((int)k) :
 					   shmkit_column_get(o->cols.v[k]))->flags;
 		struct libscols_column *cl = scols_table_new_column(tb, col[k]->name, col[k]->width,
 			(f & SHMKIT_COLF_RIGHT ? SCOLS_FL_RIGHT : 0) |
@@ -61,7 +61,7 @@ static void print_scols(const struct opts *o, const struct shmkit_rows *rows)
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 		for (k = 0; ln && k < nc; k++) {
-			have = global ? shmkit_usage_format(&u[i], (int)k, o->cell.flags, buf, sizeof(buf)) :
+			have = global ? shmkit_resource_format(&u[i], (int)k, o->cell.flags, buf, sizeof(buf)) :
 			       shmkit_cell_format(&o->cell, &rows->v[i], o->cols.v[k], buf, sizeof(buf));
 			if (!have)
 				continue;
@@ -269,7 +269,7 @@ static void show(struct opts *o, struct shmkit_rows *rows)
 	size_t i;
 
 	o->cell.h = rows->h;
-	if (shmkit_names_new(&o->cell.names) < 0)
+	if (shmkit_idnames_new(&o->cell.names) < 0)
 		o->cell.names = NULL;	/* slower, not wrong */
 	if (o->sort >= 0)
 		shmkit_rows_sort(&o->cell, o->sort, rows->v, rows->n);
@@ -278,7 +278,7 @@ static void show(struct opts *o, struct shmkit_rows *rows)
 	if (!o->info && (o->global || o->json || o->export || o->raw || getenv("SHMLS_SCOLS") ||
 			 isatty(STDOUT_FILENO) || print_table(o, rows->v, rows->n) < 0))
 		print_scols(o, rows);
-	shmkit_names_free(o->cell.names);
+	shmkit_idnames_free(o->cell.names);
 }
 
 /* Step 7: the rows, what could not be listed, then the rows shown. Returns the status. */

@@ -67,9 +67,6 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 	int sysv = info->kind == SHMKIT_SYSV;
 	struct shmkit_ref sref;
 
-	/* Held or not, what you may not remove is reported as such. */
-	if ((rc == -EBUSY || rc == -EAGAIN) && !shmkit_may_remove(info))
-		rc = -EPERM;
 	if (rc == 1 || (rc == -EBUSY && (subject || o->verbose)))
 		scan(r);	/* SysV: only to name the holders */
 	/* Names as shmls --raw prints them, so that shmrm - reads them back. */

@@ -66,7 +66,7 @@ struct shmkit_name {
 	char name[64];
 };
 
-struct shmkit_names {
+struct shmkit_idnames {
 	struct shmkit_name v[32];
 	size_t n, next;
 };
@@ -162,9 +162,9 @@ unsigned shmkit_cols_flags(const struct shmkit_cols *set)
 	return flags;
 }
 
-int shmkit_names_new(struct shmkit_names **out)
+int shmkit_idnames_new(struct shmkit_idnames **out)
 {
-	struct shmkit_names *c = calloc(1, sizeof(*c));
+	struct shmkit_idnames *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return -ENOMEM;
@@ -172,7 +172,7 @@ int shmkit_names_new(struct shmkit_names **out)
 	return 0;
 }
 
-void shmkit_names_free(struct shmkit_names *names)
+void shmkit_idnames_free(struct shmkit_idnames *names)
 {
 	int saved = errno;
 
@@ -201,7 +201,7 @@ static void lookup(int group, unsigned id, char *buf, size_t len)
 }
 
 /* glibc reads /etc/passwd again for every lookup: remember the last few. */
-static void id_name(struct shmkit_names *cache, int group, unsigned id, char *buf, size_t len)
+static void id_name(struct shmkit_idnames *cache, int group, unsigned id, char *buf, size_t len)
 {
 	struct shmkit_name *slot;
 	size_t i;
@@ -227,7 +227,7 @@ static void id_name(struct shmkit_names *cache, int group, unsigned id, char *bu
 	snprintf(buf, len, "%s", slot->name);
 }
 
-void shmkit_row_holders(struct shmkit_row *row, const struct shmkit_holders *h)
+void shmkit_row_set_holders(struct shmkit_row *row, const struct shmkit_holders *h)
 {
 	if (h) {
 		row->nholders = shmkit_holders_of(h, &row->info, &row->holders);

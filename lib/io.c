@@ -202,14 +202,16 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 		       size_t offset, size_t length, size_t *done)
 {
 	off_t pos = (off_t)offset;
-	int how = S_ISFIFO(type) ? 'p' : S_ISREG(type) ? 'f' : 'b', input_errno;
+	enum { BY_SPLICE, BY_SENDFILE, BY_BUFFER } way =
+		S_ISFIFO(type) ? BY_SPLICE : S_ISREG(type) ? BY_SENDFILE : BY_BUFFER;
+	int input_errno;
 	char *buf = NULL;
 	off_t at;
 	ssize_t n;
 	int rc = 0;
 
 	/* A long copy into a regular file: on two CPUs, when there are two. */
-	if (how == 'f' && shmkit__pcopy_worth(fd, length) && (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
+	if (way == BY_SENDFILE && shmkit__pcopy_worth(fd, length) && (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
 		rc = shmkit__pcopy(fd, at, src, pos, length, done, &input_errno);
 		if (rc <= 0)
 			return rc == 0 && *done < length ? -SHMKIT_ESHRUNK : rc;
@@ -220,9 +222,9 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 	while (*done < length) {
 		size_t want = length - *done;
 
-		if (how == 'p') {
+		if (way == BY_SPLICE) {
 			n = splice(src, &pos, fd, NULL, want < CHUNK ? want : CHUNK, 0);
-		} else if (how == 'f') {
+		} else if (way == BY_SENDFILE) {
 			n = sendfile(fd, src, &pos, want < (1u << 30) ? want : (1u << 30));
 		} else {
 			if (!buf && !(buf = malloc(BUFSZ))) {
@@ -249,8 +251,8 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 			continue;
 		}
 		/* Some outputs take neither splice nor sendfile: copy instead. */
-		if (n < 0 && how != 'b' && (errno == EINVAL || errno == ENOSYS)) {
-			how = 'b';
+		if (n < 0 && way != BY_BUFFER && (errno == EINVAL || errno == ENOSYS)) {
+			way = BY_BUFFER;
 			continue;
 		}
 		if (n < 0) {
@@ -262,7 +264,7 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 			break;
 		}
 		*done += (size_t)n;
-		if (how == 'p' && seg->locked)
+		if (way == BY_SPLICE && seg->locked)
 			seg->drainfd = fd;
 	}
 	free(buf);
@@ -447,7 +449,7 @@ struct wstate {
 };
 
 /* One step of input through the segment's fd at @pos; bytes moved, 0 at EOF. */
-static ssize_t step_posix(struct wstate *w, size_t want)
+static ssize_t step_fd(struct wstate *w, size_t want)
 {
 	off_t pos = (off_t)(w->offset + w->done);
 	ssize_t n;
@@ -521,7 +523,7 @@ static int copy_in(struct wstate *w)
 					return rc;
 				w->reserved = to;
 			}
-			n = step_posix(w, want);
+			n = step_fd(w, want);
 		} else if (w->out >= 0) {
 			/* SysV from a stream: reserve as the bytes come. */
 			if (!S_ISREG(w->in_type)) {
@@ -529,7 +531,7 @@ static int copy_in(struct wstate *w)
 				if (rc < 0)
 					return rc;
 			}
-			n = step_posix(w, want);
+			n = step_fd(w, want);
 		} else {
 			if (!S_ISREG(w->in_type)) {
 				rc = populate(base + w->offset + w->done, want, 1);

@@ -158,7 +158,7 @@ int shmkit_remove_matching(const struct shmkit_filter *f,
 			/* --orphans cannot tell for this one: say so, leave it. */
 			if (f->orphans && info->kind == SHMKIT_POSIX && posix_held(info, h) < 0 &&
 			    shmkit_filter_match(&unheld, info, h, now))
-				fn(info, -EAGAIN, 0, payload);
+				fn(info, shmkit_may_remove(info) ? -EAGAIN : -EPERM, 0, payload);
 			continue;
 		}
 		rc = shmkit_remove_checked(info, h, flags, &nattch);

@@ -8,11 +8,11 @@
 #define NUM	(SHMKIT_COLF_RIGHT | SHMKIT_COLF_NUMBER)
 
 static const struct shmkit_column columns[] = {
-	[SHMKIT_UCOL_RESOURCE]    = { "RESOURCE", "Resource", "the limit or total", 0, 0 },
-	[SHMKIT_UCOL_DESCRIPTION] = { "DESCRIPTION", "Description", "what it counts", 0, 0 },
-	[SHMKIT_UCOL_USED]        = { "USED", "Used", "how much is used", 0, NUM },
-	[SHMKIT_UCOL_LIMIT]       = { "LIMIT", "Limit", "the limit", 0, NUM },
-	[SHMKIT_UCOL_USE]         = { "USE%", "Use", "how much of the limit is used", 0, NUM },
+	[SHMKIT_RCOL_RESOURCE]    = { "RESOURCE", "Resource", "the limit or total", 0, 0 },
+	[SHMKIT_RCOL_DESCRIPTION] = { "DESCRIPTION", "Description", "what it counts", 0, 0 },
+	[SHMKIT_RCOL_USED]        = { "USED", "Used", "how much is used", 0, NUM },
+	[SHMKIT_RCOL_LIMIT]       = { "LIMIT", "Limit", "the limit", 0, NUM },
+	[SHMKIT_RCOL_USE]         = { "USE%", "Use", "how much of the limit is used", 0, NUM },
 };
 
 void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
@@ -34,10 +34,10 @@ void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
 	}
 }
 
-static void row(struct shmkit_usage *out, size_t *n, const char *res, const char *desc,
+static void row(struct shmkit_resource *out, size_t *n, const char *res, const char *desc,
 		int bytes, int have_used, uint64_t used, int have_limit, uint64_t limit)
 {
-	struct shmkit_usage *u = &out[(*n)++];
+	struct shmkit_resource *u = &out[(*n)++];
 
 	u->resource = res;
 	u->description = desc;
@@ -48,9 +48,9 @@ static void row(struct shmkit_usage *out, size_t *n, const char *res, const char
 	u->limit = limit;
 }
 
-size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
+size_t shmkit_resource_rows(unsigned kinds, const struct shmkit_limits *l,
 			 const struct shmkit_totals *sysv, const struct shmkit_totals *posix,
-			 struct shmkit_usage *out)
+			 struct shmkit_resource *out)
 {
 	int fs = !!(l->have & SHMKIT_LIM_SHMFS), ipc = !!(l->have & SHMKIT_LIM_SYSV);
 	size_t n = 0;
@@ -85,15 +85,15 @@ size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
 	return n;
 }
 
-const struct shmkit_column *shmkit_usage_column(int col)
+const struct shmkit_column *shmkit_resource_column(int col)
 {
 	if (col < 0 || (size_t)col >= ARRAY_SIZE(columns))
 		return NULL;
 	return &columns[col];
 }
 
-size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n,
-			 const struct shmkit_holders *h, struct shmkit_usage *out)
+size_t shmkit_resource_read(unsigned kinds, const struct shmkit_row *rows, size_t n,
+			 const struct shmkit_holders *h, struct shmkit_resource *out)
 {
 	struct shmkit_totals t[2] = { { 0 } };
 	struct shmkit_limits l = { 0 };
@@ -102,30 +102,30 @@ size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n
 	(void)shmkit_limits_read(&l);	/* what it could not read stays unknown */
 	for (i = 0; i < n; i++)
 		shmkit_totals_add(&t[rows[i].info.kind == SHMKIT_SYSV ? 0 : 1], &rows[i].info, h);
-	return shmkit_usage_rows(kinds, &l, &t[0], &t[1], out);
+	return shmkit_resource_rows(kinds, &l, &t[0], &t[1], out);
 }
 
-int shmkit_usage_format(const struct shmkit_usage *u, int col, unsigned flags, char *buf,
+int shmkit_resource_format(const struct shmkit_resource *u, int col, unsigned flags, char *buf,
 			size_t len)
 {
 	int exact = !!(flags & SHMKIT_CELL_EXACT);
-	uint64_t v = col == SHMKIT_UCOL_USED ? u->used : u->limit;
+	uint64_t v = col == SHMKIT_RCOL_USED ? u->used : u->limit;
 
 	if (len < 2)
 		return 0;
 	switch (col) {
-	case SHMKIT_UCOL_RESOURCE:
+	case SHMKIT_RCOL_RESOURCE:
 		return snprintf(buf, len, "%s", u->resource) > 0;
-	case SHMKIT_UCOL_DESCRIPTION:
+	case SHMKIT_RCOL_DESCRIPTION:
 		return snprintf(buf, len, "%s", u->description) > 0;
-	case SHMKIT_UCOL_USED:
-	case SHMKIT_UCOL_LIMIT:
-		if (!(col == SHMKIT_UCOL_USED ? u->have_used : u->have_limit))
+	case SHMKIT_RCOL_USED:
+	case SHMKIT_RCOL_LIMIT:
+		if (!(col == SHMKIT_RCOL_USED ? u->have_used : u->have_limit))
 			return 0;
 		if (u->bytes && !exact)
 			return shmkit_format_size(v, buf, len) > 0;
 		return snprintf(buf, len, "%" PRIu64, v) > 0;
-	case SHMKIT_UCOL_USE:
+	case SHMKIT_RCOL_USE:
 		if (!u->have_used || !u->have_limit || u->limit == 0)
 			return 0;
 		return snprintf(buf, len, exact ? "%.2f" : "%.0f%%",

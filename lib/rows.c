@@ -122,7 +122,7 @@ int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shm
 		row->info = i < count ? infos[i] : del[i - count];
 		if (!shmkit_filter_match(f, &row->info, h, now))
 			continue;
-		shmkit_row_holders(row, show);
+		shmkit_row_set_holders(row, show);
 		rows->n++;
 	}
 	only.held_by = f->held_by;
@@ -132,7 +132,7 @@ int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shm
 		rows->ref_rc[i] = shmkit_stat(&refs[i], &row->info);
 		if (rows->ref_rc[i] < 0 || !shmkit_filter_match(&only, &row->info, h, now))
 			continue;
-		shmkit_row_holders(row, show);
+		shmkit_row_set_holders(row, show);
 		rows->n++;
 	}
 	/* The listing's order, with the unlinked objects in their places. */

@@ -159,7 +159,7 @@ struct shmkit_holder {
 struct shmkit_seg;		/* an open segment (seg.c) */
 struct shmkit_holders;		/* a holder snapshot (holders.c) */
 struct shmkit_reflist;		/* a list of references (reflist.c) */
-struct shmkit_names;		/* a uid/gid name cache (columns.c) */
+struct shmkit_idnames;		/* a uid/gid name cache (columns.c) */
 
 /* ----------------------------------------------------------- error.c */
 
@@ -854,6 +854,7 @@ int shmkit_seg_remove(struct shmkit_seg *seg);
 
 /*
  * shmkit_holders_scan:
+ * @procfd: a directory fd of /proc (see shmkit_ns_enter()), or -1 for ours
  * @out: the snapshot
  *
  * One pass over /proc/PID/maps and /proc/PID/fd of every process. SysV
@@ -1218,7 +1219,8 @@ int shmkit_filter_match(const struct shmkit_filter *f,
  * open); -EBUSY held, not removed; -EAGAIN a POSIX object no holder was
  * found for while @h is NULL or incomplete, not removed; -ENOENT gone, or
  * replaced by another segment; -SHMKIT_ENOTSHM the name is no longer a
- * regular file; -EPERM or -EACCES not allowed.
+ * regular file; -EPERM or -EACCES not allowed (also for a held segment
+ * the caller could not remove anyway: refused as such, not as held).
  */
 int shmkit_remove_checked(const struct shmkit_info *info,
 			  const struct shmkit_holders *h, unsigned flags,
@@ -1252,14 +1254,14 @@ typedef void (*shmkit_remove_fn)(const struct shmkit_info *info, int rc,
  * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
  * @fn, @payload: called once for every segment that matches @f
  *
- * Removes every segment @f selects, each checked and removed back to back
- * (SysV: SHM_STAT_ANY then IPC_RMID, walking the kernel's index as ipcrm
- * does; POSIX: fstatat(2) without following, then unlinkat(2), by name),
- * with shmkit_remove_checked()'s rules for held segments. SysV segments
- * come in the kernel's index order, then POSIX objects sorted by name;
- * symlinks, directories, FIFOs and sem.* are never touched. With
+ * Removes every segment @f selects from the listing shmls shows
+ * (shmkit_list_at() in our namespaces, then shmkit_filter_match()), each
+ * checked again and removed by shmkit_remove_checked(), in the listing's
+ * order: SysV by shmid, then POSIX by name. Symlinks, directories, FIFOs
+ * and sem.* are never touched. With
  * @f->orphans, a POSIX object that passes every other test but whose
- * holders cannot all be known is reported with -EAGAIN and left alone.
+ * holders cannot all be known is reported with -EAGAIN (-EPERM when the
+ * caller could not remove it anyway) and left alone.
  *
  * Returns: 0, or -errno when a kind could not be listed at all (-ENOMEM).
  */
@@ -1371,21 +1373,21 @@ void shmkit_cols_preset(unsigned which, struct shmkit_cols *out);
 unsigned shmkit_cols_flags(const struct shmkit_cols *set);
 
 /*
- * shmkit_names_new:
+ * shmkit_idnames_new:
  * @out: an empty cache of the last few uid and gid lookups (glibc reads
  *	/etc/passwd again for each one), for shmkit_cell_opts.names
  *
- * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_names_free().
+ * Returns: 0 or -ENOMEM. The caller frees *@out with shmkit_idnames_free().
  */
-int shmkit_names_new(struct shmkit_names **out);
+int shmkit_idnames_new(struct shmkit_idnames **out);
 
 /*
- * shmkit_names_free:
+ * shmkit_idnames_free:
  * @names: a cache, or NULL
  *
  * Frees it; preserves errno.
  */
-void shmkit_names_free(struct shmkit_names *names);
+void shmkit_idnames_free(struct shmkit_idnames *names);
 
 /*
  * struct shmkit_row: one segment and what a holder snapshot says about it.
@@ -1400,13 +1402,13 @@ struct shmkit_row {
 };
 
 /*
- * shmkit_row_holders:
+ * shmkit_row_set_holders:
  * @row: a row whose @info is set and the rest zero
  * @h: a holder snapshot, or NULL (then only @orphan is set)
  *
  * Fills in @holders, @nholders, @incomplete and @orphan.
  */
-void shmkit_row_holders(struct shmkit_row *row, const struct shmkit_holders *h);
+void shmkit_row_set_holders(struct shmkit_row *row, const struct shmkit_holders *h);
 
 /* Bits of shmkit_cell_opts.flags. */
 #define SHMKIT_CELL_EXACT 0x1	/* sizes and ages as plain numbers */
@@ -1420,7 +1422,7 @@ struct shmkit_cell_opts {
 	int64_t now;			/* for AGE */
 	int procfd;			/* /proc for COMMAND, or -1 */
 	const struct shmkit_holders *h;	/* NULL: holder columns stay empty */
-	struct shmkit_names *names;	/* a name cache, or NULL for none */
+	struct shmkit_idnames *names;	/* a name cache, or NULL for none */
 };
 
 /*
@@ -1565,8 +1567,8 @@ struct shmkit_totals {
 void shmkit_totals_add(struct shmkit_totals *t, const struct shmkit_info *info,
 		       const struct shmkit_holders *h);
 
-/* struct shmkit_usage: one resource, what is used of it and its limit. */
-struct shmkit_usage {
+/* struct shmkit_resource: one resource, what is used of it and its limit. */
+struct shmkit_resource {
 	const char *resource;	/* "SHMMNI", "SYSV-BYTES": static */
 	const char *description;	/* "SysV segments": static */
 	int bytes;		/* @used and @limit are bytes (else counts) */
@@ -1574,61 +1576,61 @@ struct shmkit_usage {
 	uint64_t used, limit;
 };
 
-/* The most rows shmkit_usage_rows() writes. */
-#define SHMKIT_USAGE_MAX 16
+/* The most rows shmkit_resource_rows() writes. */
+#define SHMKIT_RESOURCE_MAX 16
 
 /*
- * shmkit_usage_rows:
+ * shmkit_resource_rows:
  * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
  * @l: the limits (shmkit_limits_read())
  * @sysv, @posix: the totals of the segments listed, per kind
- * @out: room for SHMKIT_USAGE_MAX rows: each limit next to what uses it
+ * @out: room for SHMKIT_RESOURCE_MAX rows: each limit next to what uses it
  *	(SHMMNI, SHMALL, SHMMAX, SHM_RMID_FORCED, the /dev/shm filesystem),
  *	then the totals (SYSV-SEGMENTS ... POSIX-ORPHANED)
  *
  * Returns: how many rows were written.
  */
-size_t shmkit_usage_rows(unsigned kinds, const struct shmkit_limits *l,
+size_t shmkit_resource_rows(unsigned kinds, const struct shmkit_limits *l,
 			 const struct shmkit_totals *sysv, const struct shmkit_totals *posix,
-			 struct shmkit_usage *out);
+			 struct shmkit_resource *out);
 
 /* The columns of the limits and totals table (shmls -g), in order. */
-enum shmkit_usage_col {
-	SHMKIT_UCOL_RESOURCE, SHMKIT_UCOL_DESCRIPTION, SHMKIT_UCOL_USED,
-	SHMKIT_UCOL_LIMIT, SHMKIT_UCOL_USE,
-	SHMKIT_UCOL_COUNT
+enum shmkit_resource_col {
+	SHMKIT_RCOL_RESOURCE, SHMKIT_RCOL_DESCRIPTION, SHMKIT_RCOL_USED,
+	SHMKIT_RCOL_LIMIT, SHMKIT_RCOL_USE,
+	SHMKIT_RCOL_COUNT
 };
 
 /*
- * shmkit_usage_column:
- * @col: an enum shmkit_usage_col value
+ * shmkit_resource_column:
+ * @col: an enum shmkit_resource_col value
  *
  * Returns: how the column is named and shown ("RESOURCE" ... "USE%"; the
  * last three are numbers), static and constant; NULL when @col is out of
  * range.
  */
-const struct shmkit_column *shmkit_usage_column(int col);
+const struct shmkit_column *shmkit_resource_column(int col);
 
 /*
- * shmkit_usage_read:
+ * shmkit_resource_read:
  * @kinds: SHMKIT_LIST_SYSV, SHMKIT_LIST_POSIX or both
  * @rows, @n: the segments listed
  * @h: a holder snapshot (for POSIX orphans), or NULL
- * @out: room for SHMKIT_USAGE_MAX rows
+ * @out: room for SHMKIT_RESOURCE_MAX rows
  *
  * Reads the limits (shmkit_limits_read(); those that cannot be read stay
  * unknown), adds up @rows per kind (shmkit_totals_add()) and writes the
- * table of both (shmkit_usage_rows()).
+ * table of both (shmkit_resource_rows()).
  *
  * Returns: how many rows were written.
  */
-size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n,
-			 const struct shmkit_holders *h, struct shmkit_usage *out);
+size_t shmkit_resource_read(unsigned kinds, const struct shmkit_row *rows, size_t n,
+			 const struct shmkit_holders *h, struct shmkit_resource *out);
 
 /*
- * shmkit_usage_format:
+ * shmkit_resource_format:
  * @u: one row of the table
- * @col: an enum shmkit_usage_col value
+ * @col: an enum shmkit_resource_col value
  * @flags: SHMKIT_CELL_EXACT or 0: byte counts as plain numbers instead of
  *	"4K", and USE% as a number with two decimals instead of "25%"
  * @buf, @len: where to write the cell's text (cut to fit, NUL-terminated)
@@ -1637,7 +1639,7 @@ size_t shmkit_usage_read(unsigned kinds, const struct shmkit_row *rows, size_t n
  * is used or the limit is unknown (USE% also for a limit of 0), or @col is
  * out of range.
  */
-int shmkit_usage_format(const struct shmkit_usage *u, int col, unsigned flags, char *buf,
+int shmkit_resource_format(const struct shmkit_resource *u, int col, unsigned flags, char *buf,
 			size_t len);
 
 #endif /* SHMKIT_H */

@@ -30,7 +30,7 @@ static struct check_counts *check_counts = &check_local_counts;
 /* A symbolic name for a return code: "0", "-EINVAL", "-SHMKIT_ETOOSMALL". */
 static inline const char *check_rc_name(long long rc, char *buf, size_t len)
 {
-	static const char *const shmkit_names[] = {
+	static const char *const shmkit_idnames[] = {
 		"SHMKIT_EBASE", "SHMKIT_ESHMMAX", "SHMKIT_ESHMMIN",
 		"SHMKIT_ESHMALL", "SHMKIT_ESHMMNI", "SHMKIT_ETOOSMALL",
 		"SHMKIT_ENOTSHM", "SHMKIT_EPRIVATE", "SHMKIT_ENOFIT",
@@ -40,8 +40,8 @@ static inline const char *check_rc_name(long long rc, char *buf, size_t len)
 
 	/* Codes added to shmkit.h after this table print as numbers, never past its end. */
 	if (rc < 0 && -rc >= SHMKIT_EBASE &&
-	    -rc - SHMKIT_EBASE < (long long)ARRAY_SIZE(shmkit_names))
-		name = shmkit_names[-rc - SHMKIT_EBASE];
+	    -rc - SHMKIT_EBASE < (long long)ARRAY_SIZE(shmkit_idnames))
+		name = shmkit_idnames[-rc - SHMKIT_EBASE];
 	else if (rc < 0 && -rc == SHMKIT_EEND)
 		name = "SHMKIT_EEND";
 	else if (rc < 0 && -rc < SHMKIT_EBASE)

@@ -261,7 +261,7 @@ static void test_cells(void)
 	r.info.size = 1536;
 	r.info.mode = 0640;
 	r.info.mtime = 1700000000;
-	shmkit_row_holders(&r, NULL);
+	shmkit_row_set_holders(&r, NULL);
 	CHECK_I64(r.orphan, -EAGAIN, "POSIX orphan unknown without a snapshot");
 
 	CHECK_TRUE(shmkit_cell_format(&o, &r, SHMKIT_COL_NAME, buf, sizeof(buf)), "NAME");
@@ -296,17 +296,17 @@ static void test_cells(void)
 
 static void test_usage_rows(void)
 {
-	struct shmkit_usage u[SHMKIT_USAGE_MAX];
+	struct shmkit_resource u[SHMKIT_RESOURCE_MAX];
 	struct shmkit_totals s = { .count = 2, .bytes = 8192, .largest = 4096 }, p = { .unknown = 1 };
 	struct shmkit_limits l = { .have = SHMKIT_LIM_SHMMAX, .shmmax = 1 << 20 };
 
-	CHECK_U64(shmkit_usage_rows(SHMKIT_LIST_ALL, &l, &s, &p, u), 15, "rows for both kinds");
+	CHECK_U64(shmkit_resource_rows(SHMKIT_LIST_ALL, &l, &s, &p, u), 15, "rows for both kinds");
 	CHECK_STR(u[2].resource, "SHMMAX", "SHMMAX third");
 	CHECK_TRUE(u[2].have_used && u[2].used == 4096 && u[2].have_limit && u[2].limit == 1 << 20,
 		   "SHMMAX: the largest segment against the limit");
 	CHECK_TRUE(!u[0].have_used && !u[0].have_limit, "SHMMNI unknown");
 	CHECK_TRUE(!u[14].have_used, "POSIX orphans unknown while some are unknown");
-	CHECK_U64(shmkit_usage_rows(SHMKIT_LIST_POSIX, &l, &s, &p, u), 6, "rows for POSIX");
+	CHECK_U64(shmkit_resource_rows(SHMKIT_LIST_POSIX, &l, &s, &p, u), 6, "rows for POSIX");
 }
 
 static void test_time_style(void)
@@ -404,48 +404,48 @@ static void test_rows_sort(void)
 static void test_usage_table(void)
 {
 	static const char *const names[] = { "RESOURCE", "DESCRIPTION", "USED", "LIMIT", "USE%" };
-	struct shmkit_usage u = { "SHMMAX", "largest SysV segment", 1, 1, 1, 1536, 1 << 20 };
-	struct shmkit_usage c = { "SHMMNI", "SysV segments", 0, 1, 1, 3, 4096 };
-	struct shmkit_usage out[SHMKIT_USAGE_MAX];
+	struct shmkit_resource u = { "SHMMAX", "largest SysV segment", 1, 1, 1, 1536, 1 << 20 };
+	struct shmkit_resource c = { "SHMMNI", "SysV segments", 0, 1, 1, 3, 4096 };
+	struct shmkit_resource out[SHMKIT_RESOURCE_MAX];
 	struct shmkit_row rows[3];
 	char buf[64];
 	size_t i, n;
 	int k;
 
-	for (k = 0; k < SHMKIT_UCOL_COUNT; k++) {
-		CHECK_STR(shmkit_usage_column(k)->name, names[k], "usage column %d", k);
-		CHECK_U64(shmkit_usage_column(k)->flags, k >= SHMKIT_UCOL_USED ?
+	for (k = 0; k < SHMKIT_RCOL_COUNT; k++) {
+		CHECK_STR(shmkit_resource_column(k)->name, names[k], "usage column %d", k);
+		CHECK_U64(shmkit_resource_column(k)->flags, k >= SHMKIT_RCOL_USED ?
 			  SHMKIT_COLF_RIGHT | SHMKIT_COLF_NUMBER : 0, "usage column %d flags", k);
 	}
-	CHECK_TRUE(!shmkit_usage_column(-1) && !shmkit_usage_column(SHMKIT_UCOL_COUNT),
+	CHECK_TRUE(!shmkit_resource_column(-1) && !shmkit_resource_column(SHMKIT_RCOL_COUNT),
 		   "no usage column out of range");
 
-	CHECK_TRUE(shmkit_usage_format(&u, SHMKIT_UCOL_RESOURCE, 0, buf, sizeof(buf)), "RESOURCE");
+	CHECK_TRUE(shmkit_resource_format(&u, SHMKIT_RCOL_RESOURCE, 0, buf, sizeof(buf)), "RESOURCE");
 	CHECK_STR(buf, "SHMMAX", "RESOURCE text");
-	CHECK_TRUE(shmkit_usage_format(&u, SHMKIT_UCOL_DESCRIPTION, 0, buf, sizeof(buf)), "DESCRIPTION");
+	CHECK_TRUE(shmkit_resource_format(&u, SHMKIT_RCOL_DESCRIPTION, 0, buf, sizeof(buf)), "DESCRIPTION");
 	CHECK_STR(buf, "largest SysV segment", "DESCRIPTION text");
-	shmkit_usage_format(&u, SHMKIT_UCOL_USED, 0, buf, sizeof(buf));
+	shmkit_resource_format(&u, SHMKIT_RCOL_USED, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "1.5K", "USED in bytes for people");
-	shmkit_usage_format(&u, SHMKIT_UCOL_USED, SHMKIT_CELL_EXACT, buf, sizeof(buf));
+	shmkit_resource_format(&u, SHMKIT_RCOL_USED, SHMKIT_CELL_EXACT, buf, sizeof(buf));
 	CHECK_STR(buf, "1536", "USED exact");
-	shmkit_usage_format(&u, SHMKIT_UCOL_LIMIT, 0, buf, sizeof(buf));
+	shmkit_resource_format(&u, SHMKIT_RCOL_LIMIT, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "1M", "LIMIT in bytes for people");
-	shmkit_usage_format(&u, SHMKIT_UCOL_USE, 0, buf, sizeof(buf));
+	shmkit_resource_format(&u, SHMKIT_RCOL_USE, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "0%", "USE%% rounded");
-	shmkit_usage_format(&u, SHMKIT_UCOL_USE, SHMKIT_CELL_EXACT, buf, sizeof(buf));
+	shmkit_resource_format(&u, SHMKIT_RCOL_USE, SHMKIT_CELL_EXACT, buf, sizeof(buf));
 	CHECK_STR(buf, "0.15", "USE%% exact: two decimals, no sign");
-	shmkit_usage_format(&c, SHMKIT_UCOL_USED, 0, buf, sizeof(buf));
+	shmkit_resource_format(&c, SHMKIT_RCOL_USED, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "3", "a count stays a number");
-	shmkit_usage_format(&c, SHMKIT_UCOL_LIMIT, 0, buf, sizeof(buf));
+	shmkit_resource_format(&c, SHMKIT_RCOL_LIMIT, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "4096", "a count limit stays a number");
 	c.limit = 0;
-	CHECK_TRUE(!shmkit_usage_format(&c, SHMKIT_UCOL_USE, 0, buf, sizeof(buf)), "no USE%% of limit 0");
+	CHECK_TRUE(!shmkit_resource_format(&c, SHMKIT_RCOL_USE, 0, buf, sizeof(buf)), "no USE%% of limit 0");
 	c.have_limit = 0;
-	CHECK_TRUE(!shmkit_usage_format(&c, SHMKIT_UCOL_LIMIT, 0, buf, sizeof(buf)), "unknown LIMIT");
+	CHECK_TRUE(!shmkit_resource_format(&c, SHMKIT_RCOL_LIMIT, 0, buf, sizeof(buf)), "unknown LIMIT");
 	c.have_used = 0;
-	CHECK_TRUE(!shmkit_usage_format(&c, SHMKIT_UCOL_USED, 0, buf, sizeof(buf)), "unknown USED");
-	CHECK_TRUE(!shmkit_usage_format(&u, SHMKIT_UCOL_COUNT, 0, buf, sizeof(buf)), "no column 5");
-	CHECK_TRUE(!shmkit_usage_format(&u, SHMKIT_UCOL_RESOURCE, 0, buf, 1), "no room");
+	CHECK_TRUE(!shmkit_resource_format(&c, SHMKIT_RCOL_USED, 0, buf, sizeof(buf)), "unknown USED");
+	CHECK_TRUE(!shmkit_resource_format(&u, SHMKIT_RCOL_COUNT, 0, buf, sizeof(buf)), "no column 5");
+	CHECK_TRUE(!shmkit_resource_format(&u, SHMKIT_RCOL_RESOURCE, 0, buf, 1), "no room");
 
 	memset(rows, 0, sizeof(rows));
 	rows[0].info.kind = SHMKIT_SYSV;
@@ -455,7 +455,7 @@ static void test_usage_table(void)
 	rows[1].info.size = 8192;
 	rows[2].info.kind = SHMKIT_POSIX;
 	rows[2].info.size = 100;
-	n = shmkit_usage_read(SHMKIT_LIST_ALL, rows, ARRAY_SIZE(rows), NULL, out);
+	n = shmkit_resource_read(SHMKIT_LIST_ALL, rows, ARRAY_SIZE(rows), NULL, out);
 	CHECK_U64(n, 15, "usage_read: rows for both kinds");
 	for (i = 0; i < n; i++)
 		if (strcmp(out[i].resource, "SYSV-SEGMENTS") == 0)
@@ -468,7 +468,7 @@ static void test_usage_table(void)
 			CHECK_U64(out[i].used, 100, "usage_read: POSIX bytes");
 		else if (strcmp(out[i].resource, "POSIX-ORPHANED") == 0)
 			CHECK_TRUE(!out[i].have_used, "usage_read: POSIX orphans unknown without holders");
-	CHECK_U64(shmkit_usage_read(SHMKIT_LIST_SYSV, rows, 0, NULL, out), 9,
+	CHECK_U64(shmkit_resource_read(SHMKIT_LIST_SYSV, rows, 0, NULL, out), 9,
 		  "usage_read: SysV rows only, nothing listed");
 }
 
