@@ -36,12 +36,12 @@ GAP=3
 
 # spec KIND FIRST LAST: spec lines for the population helper, with owners,
 # modes and (POSIX) ages drawn from a fixed sequence (Park-Miller, seeded
-# with SEED + FIRST). sysv: segments FIRST..LAST, one in ten IPC_PRIVATE,
+# with SEED + FIRST + 1). sysv: segments FIRST..LAST, one in ten IPC_PRIVATE,
 # the others keyed 0x7e000000 + N. posix: objects named a-NNN, b-NNN, c-NNN
 # or ab-NNN for N in FIRST..LAST, then one for each name on standard input
 # (written as shmls -r escapes it). One awk: a loop in bats's shell is slow.
 spec() {
-	awk -v kind="$1" -v first="$2" -v last="$3" -v seed="$((SEED + $2))" \
+	awk -v kind="$1" -v first="$2" -v last="$3" -v seed="$((SEED + $2 + 1))" \
 		-v owners="${OWNERS[*]}" -v modes="${MODES[*]}" -v ages="${AGES[*]}" '
 	function draw(n) { seed = (seed * 16807) % 2147483647; return int(seed / 256) % n }
 	function line(what, name) {
@@ -204,21 +204,6 @@ END {
 	printf "shmls %d unheld + %d held; shmrm %d removed + %d kept\n",
 		count(free), count(held), count(gone), count(kept) > counts
 }'
-
-# rm_args SELECTION...: RM, the selection in shmrm's spelling (the glob
-# option translated; --all added when nothing else selects).
-rm_args() {
-	local a selects=0
-	RM=()
-	for a in "$@"; do
-		case $a in
-		--name) RM+=("$RM_GLOB_OPT") selects=1 ;;
-		--orphans | --older-than | -u) RM+=("$a") selects=1 ;;
-		*) RM+=("$a") ;;
-		esac
-	done
-	((selects)) || RM=(--all "${RM[@]}")
-}
 
 # check_selection dry|real SELECTION...: list with shmls SELECTION, then
 # shmrm -v SELECTION (with -n for dry), and compare; a real run also lists
