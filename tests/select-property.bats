@@ -15,11 +15,10 @@
 bats_require_minimum_version 1.5.0
 load test_helper
 
-# The glob filter is `--name GLOB` in shmls and `--name-match GLOB` in shmrm
-# today. Both are being unified to --name (shmrm keeping --name-match as an
-# alias): then set this to --name. The selections below are written in
-# shmls's spelling and translated for shmrm.
-RM_GLOB_OPT=--name-match
+# The glob filter is `--name GLOB` in both programs (--name-match is an
+# alias, tested in filters.bats). The selections below are written in
+# shmls's spelling and passed to shmrm through this.
+RM_GLOB_OPT=--name
 
 # A third owner, with no name: -u takes it as a number.
 THIRD_UID=4242
