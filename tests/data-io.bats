@@ -280,10 +280,14 @@ clones() {
 	assert_equal "$stderr" "$want"
 	assert_equal "$(ls -A /dev/shm)" ""
 	# the second thread's pages cannot be had (EFAULT: a full tmpfs). Not
-	# under ASan, whose run-time calls madvise() too.
+	# under ASan, whose run-time calls madvise() too. The calling thread's
+	# sendfile()s are slowed down so that the second thread gets a chunk
+	# even when the machine is busy: both take chunks from one counter, and
+	# a thread started late may find none left (then the copy succeeds).
 	if [[ -z ${SHMKIT_SANITIZED:-} ]]; then
-		run -1 --separate-stderr traced -f -qq -o /dev/null -e trace=madvise \
-			-e inject=madvise:error=EFAULT shmwrite -c "$SHM_NAME" "$T/in"
+		run -1 --separate-stderr traced -f -qq -o /dev/null -e trace=madvise,sendfile \
+			-e inject=madvise:error=EFAULT -e inject=sendfile:delay_enter=300000 \
+			shmwrite -c "$SHM_NAME" "$T/in"
 		assert_equal "$stderr" "$want"
 		assert_equal "$(ls -A /dev/shm)" ""
 	fi

@@ -190,13 +190,26 @@ time.sleep(60)
 	local pid i
 	head -c 8M /dev/urandom >"$T/in"
 	shmcreate "$SHM_NAME" 8M >/dev/null
-	{ for i in $(seq 1 8); do head -c 1M; sleep 0.05; done <"$T/in"; } | shmwrite "$SHM_NAME" &
+	# The last megabyte goes in only after the storm, so that every signal
+	# lands during the copy, none during the exit: LeakSanitizer's
+	# stop-the-world at exit ptraces the process, and a SIGSTOP/SIGCONT
+	# pair then can leave its tracer waiting for ever (seen: a 360 s hang).
+	mkfifo "$T/go"
+	{
+		for i in $(seq 1 7); do
+			head -c 1M
+			sleep 0.05
+		done
+		read -r _ <"$T/go"
+		head -c 1M
+	} <"$T/in" | shmwrite "$SHM_NAME" &
 	pid=$!
 	for i in $(seq 1 20); do
 		kill -STOP "$pid" 2>/dev/null || break
 		kill -CONT "$pid" 2>/dev/null || break
 		sleep 0.02
 	done
+	echo go >"$T/go"
 	wait "$pid"
 	shmread "$SHM_NAME" | cmp - "$T/in"
 }

@@ -53,7 +53,8 @@ pidns() {
 @test "shmls lists both the parent and a forked child of a mapping process" {
 	mk_posix "$SHM_NAME" 4096
 	run -0 --separate-stderr pidns '
-		python3 - /dev/shm/'"${SHM_NAME#/}"' <<"EOF" &
+		mkfifo '"$T"'/ready
+		python3 - /dev/shm/'"${SHM_NAME#/}"' <<"EOF" >'"$T"'/ready &
 import mmap, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR)
 m = mmap.mmap(fd, 4096)
@@ -63,7 +64,7 @@ if pid:
     print(os.getpid(), pid, flush=True)
 time.sleep(60)
 EOF
-		sleep 1
+		read -r line <'"$T"'/ready && echo "$line"
 		shmls -r -n -o HOLDERS,PIDS '"$SHM_NAME"
 	read -r parent child <<<"${lines[0]}"
 	assert_equal "${lines[1]}" "2 $parent/python3,$child/python3"
@@ -112,7 +113,8 @@ EOF
 	id=$(mk_sysv "$SHM_KEY" 4096)
 	mk_posix "$SHM_NAME" 4096
 	run -0 --separate-stderr pidns '
-		python3 - '"$id"' /dev/shm/'"${SHM_NAME#/}"' <<"EOF" &
+		mkfifo '"$T"'/ready
+		python3 - '"$id"' /dev/shm/'"${SHM_NAME#/}"' <<"EOF" >'"$T"'/ready &
 import ctypes, mmap, os, sys, time
 libc = ctypes.CDLL(None, use_errno=True)
 libc.shmat.restype = ctypes.c_void_p
@@ -126,7 +128,7 @@ m.close()
 print("detached", flush=True)
 time.sleep(60)
 EOF
-		sleep 1
+		read -r line <'"$T"'/ready && echo "$line"
 		shmls -r -n -o REF,NATTCH,HOLDERS,PIDS,ORPHAN'
 	assert_equal "${lines[0]}" detached
 	assert_equal "${lines[1]}" "$id 0 0  yes"
@@ -201,7 +203,11 @@ $SHM_NAME2"
 			: >/dev/shm/'"${SHM_NAME#/}"'
 			exec 3<>/dev/shm/'"${SHM_NAME#/}"'
 			exec sleep 60" &
-		sleep 1
+		p=$!
+		for ((i = 0; i < 400; i++)); do
+			[[ $(readlink /proc/$p/exe) == */sleep && -e /proc/$p/fd/3 ]] && break
+			sleep 0.05
+		done
 		shmls -r -n -o REF,HOLDERS,ORPHAN'
 	assert_output "$SHM_NAME 0 yes"
 }
