@@ -104,7 +104,7 @@ int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out)
 
 int shmkit__posix_unlink(const struct shmkit_info *info, int dry_run)
 {
-	struct shmkit_info now;
+	struct shmkit_info now = { 0 };
 	int dfd, rc;
 
 	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
