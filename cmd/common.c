@@ -239,6 +239,50 @@ long parse_wait(const char *text)
 	return (long)s * 1000;
 }
 
+/* Appends to @buf at *@used, never past @len. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n < len - *used ? (size_t)n : len - *used - 1;
+}
+
+void unreadable_text(const struct shmkit_holders *h, char *buf, size_t len)
+{
+	static const int caps[] = { CAP_LEASE, CAP_SYS_PTRACE };
+	const struct shmkit_unreadable *u;
+	size_t n = shmkit_holders_unreadable(h), named, i, used = 0, missing = 0;
+	char cap[32];
+
+	named = shmkit_holders_unreadable_list(h, &u);
+	buf[0] = '\0';
+	append(buf, len, &used, "%zu %s could not be examined (", n,
+	       n == 1 ? "process" : "processes");
+	for (i = 0; i < named && i < 3; i++)
+		append(buf, len, &used, "%s%d%s%s: %s", i ? ", " : "", (int)u[i].pid,
+		       u[i].comm[0] ? " " : "", u[i].comm, strerror(u[i].err));
+	if (n > i)
+		append(buf, len, &used, "%s%zu more", i ? ", " : "", n - i);
+	append(buf, len, &used, "; you are uid %u", (unsigned)geteuid());
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		if (shmkit_cap_has(caps[i]) > 0)
+			continue;
+		if (shmkit_cap_name(caps[i], cap, sizeof(cap)) < 0)
+			snprintf(cap, sizeof(cap), "capability %d", caps[i]);
+		append(buf, len, &used, "%s%s", missing++ ? " and " : " without ", cap);
+	}
+	append(buf, len, &used, ")");
+}
+
 void drop_caps(const int *keep, size_t n)
 {
 	/* Failing to drop is no reason to refuse work the kernel will check. */

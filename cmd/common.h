@@ -103,6 +103,13 @@ void filter_free(struct filter_opts *fo);
  */
 long parse_wait(const char *text);
 
+/*
+ * What an incomplete holder scan missed, for a message: "2 processes could
+ * not be examined (1 systemd: Permission denied, 400 sshd: Permission
+ * denied; you are uid 1000 without CAP_LEASE and CAP_SYS_PTRACE)".
+ */
+void unreadable_text(const struct shmkit_holders *h, char *buf, size_t len);
+
 /* Keeps only these capabilities (see shmkit_cap_limit). */
 void drop_caps(const int *keep, size_t n);
 

@@ -175,8 +175,8 @@ static int report(int rc, const struct shmkit_rows_notes *nt, const struct shmki
 		  const char **args, const struct shmkit_ref *refs, size_t n)
 {
 	size_t i, unreadable = rc == 0 && rows->h ? shmkit_holders_unreadable(rows->h) : 0;
-	int status = nt->list_rc < 0 || rc < 0 ? EXIT_FAILED : EXIT_OK, has;
-	char cap[32];
+	int status = nt->list_rc < 0 || rc < 0 ? EXIT_FAILED : EXIT_OK;
+	char text[1024];
 
 	if (nt->list_rc < 0)
 		note("cannot list segments: %s", shmkit_strerror(nt->list_rc));
@@ -193,12 +193,8 @@ static int report(int rc, const struct shmkit_rows_notes *nt, const struct shmki
 		}
 	}
 	if (unreadable > 0) {
-		has = shmkit_cap_has(CAP_SYS_PTRACE);
-		if (shmkit_cap_name(CAP_SYS_PTRACE, cap, sizeof(cap)) < 0)
-			snprintf(cap, sizeof(cap), "CAP_SYS_PTRACE");
-		note("holders are incomplete: %zu process%s could not be examined "
-		     "(you are uid %u %s %s)", unreadable, unreadable == 1 ? "" : "es",
-		     (unsigned)geteuid(), has > 0 ? "with" : "without", cap);
+		unreadable_text(rows->h, text, sizeof(text));
+		note("holders are incomplete: %s", text);
 	}
 	return status;
 }
@@ -307,9 +303,10 @@ int main(int argc, const char **argv)
 {
 	/* /proc/PID/map_files, where unlinked objects are examined, needs the last. */
 	static const int keep[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_IPC_OWNER,
-				    CAP_CHECKPOINT_RESTORE };
+				    CAP_CHECKPOINT_RESTORE, CAP_LEASE };
 	static const int keep_ns[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE, CAP_IPC_OWNER,
-				       CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN, CAP_SYS_CHROOT };
+				       CAP_CHECKPOINT_RESTORE, CAP_LEASE, CAP_SYS_ADMIN,
+				       CAP_SYS_CHROOT };
 	struct opts o = { .sort = -1, .cell.procfd = -1 };
 	struct poptOption table[] = {
 		{ "output", 'o', POPT_ARG_STRING, &o.output, 0,

@@ -118,14 +118,9 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 		fail("remove", subject, "cannot tell whether it is held: /proc could not be "
 		     "read; --force unlinks it anyway");
 	} else if (rc == -EAGAIN) {
-		char cap[32] = "CAP_SYS_PTRACE";
-		size_t n = shmkit_holders_unreadable(r->h);
-
-		(void)shmkit_cap_name(CAP_SYS_PTRACE, cap, sizeof(cap));
-		fail("remove", subject, "cannot tell whether it is held: %zu %s could not be "
-		     "examined (you are uid %u %s %s); --force unlinks it anyway", n,
-		     PLURAL(n, "process", "processes"), (unsigned)geteuid(),
-		     shmkit_cap_has(CAP_SYS_PTRACE) > 0 ? "with" : "without", cap);
+		unreadable_text(r->h, who, sizeof(who));
+		fail("remove", subject, "cannot tell whether it is held: %s; its owner, "
+		     "CAP_LEASE or CAP_SYS_PTRACE could tell; --force unlinks it anyway", who);
 	} else {
 		shmkit_info_ref(info, &sref);
 		fail_rc("remove", subject, &sref, SHMKIT_OP_REMOVE, rc);
@@ -148,11 +143,13 @@ static void summarise(struct run *r)
 	if (r->unknown && !r->h)
 		note("kept %zu POSIX %s that may be in use: /proc could not be read",
 		     r->unknown, PLURAL(r->unknown, "object", "objects"));
-	else if (r->unknown)
-		note("kept %zu POSIX %s that may be in use: %zu %s could not be examined",
-		     r->unknown, PLURAL(r->unknown, "object", "objects"),
-		     shmkit_holders_unreadable(r->h),
-		     PLURAL(shmkit_holders_unreadable(r->h), "process", "processes"));
+	else if (r->unknown) {
+		char text[1024];
+
+		unreadable_text(r->h, text, sizeof(text));
+		note("kept %zu POSIX %s that may be in use: %s", r->unknown,
+		     PLURAL(r->unknown, "object", "objects"), text);
+	}
 	if (r->denied)
 		note("skipped %zu %s you may not remove", r->denied,
 		     PLURAL(r->denied, "segment", "segments"));
@@ -272,7 +269,7 @@ int main(int argc, const char **argv)
 {
 	static const int keep[] = {
 		CAP_SYS_ADMIN, CAP_FOWNER, CAP_DAC_OVERRIDE, CAP_IPC_OWNER,
-		CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH,
+		CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_LEASE,
 	};
 	struct opts o = { 0 };
 	struct poptOption table[] = {

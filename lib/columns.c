@@ -229,12 +229,18 @@ static void id_name(struct shmkit_idnames *cache, int group, unsigned id, char *
 
 void shmkit_row_set_holders(struct shmkit_row *row, const struct shmkit_holders *h)
 {
-	if (h) {
-		row->nholders = shmkit_holders_of(h, &row->info, &row->holders);
-		row->incomplete = shmkit_holders_unreadable(h) > 0 &&
-				  (row->info.kind == SHMKIT_POSIX || row->nholders < row->info.nattch);
-	}
 	row->orphan = shmkit_info_orphan(&row->info, h);
+	if (!h)
+		return;
+	row->nholders = shmkit_holders_of(h, &row->info, &row->holders);
+	if (row->info.kind == SHMKIT_SYSV)
+		row->incomplete = shmkit_holders_unreadable(h) > 0 &&
+				  row->nholders < row->info.nattch;
+	else if (row->orphan == 1)
+		row->incomplete = 0;	/* the kernel or a full scan: nobody */
+	else
+		row->incomplete = shmkit_holders_unreadable(h) > 0 ||
+				  (row->orphan == 0 && row->nholders == 0);
 }
 
 /* The holder list as PID/COMM, comma-separated. */

@@ -27,6 +27,7 @@ struct shmkit_holders {
 	struct deleted *del;
 	size_t ndel, capdel;
 	size_t unreadable;
+	struct shmkit_unreadable *why;	/* the first SHMKIT_UNREADABLE_MAX of them */
 	dev_t shm_dev;		/* device of /dev/shm, or 0 when absent */
 	char ipc_ns[64];	/* our IPC namespace, as in /proc/self/ns/ipc */
 };
@@ -357,6 +358,12 @@ static int scan_fds(struct shmkit_holders *h, int pidfd, pid_t pid,
 	return rc;
 }
 
+
+static int vanished(int rc)
+{
+	return rc == 0 || rc == -ENOENT || rc == -ESRCH;
+}
+
 static void read_comm(int pidfd, char *comm, size_t len)
 {
 	ssize_t n;
@@ -374,9 +381,19 @@ static void read_comm(int pidfd, char *comm, size_t len)
 	comm[strcspn(comm, "\n")] = '\0';
 }
 
-static int vanished(int rc)
+/* One more process that could not be examined; the first few are named. */
+static void note_unreadable(struct shmkit_holders *h, int pidfd, pid_t pid, int rc)
 {
-	return rc == 0 || rc == -ENOENT || rc == -ESRCH;
+	struct shmkit_unreadable *u;
+
+	if (h->unreadable < SHMKIT_UNREADABLE_MAX &&
+	    (h->why || (h->why = calloc(SHMKIT_UNREADABLE_MAX, sizeof(*h->why))))) {
+		u = &h->why[h->unreadable];
+		u->pid = pid;
+		u->err = -rc;
+		read_comm(pidfd, u->comm, sizeof(u->comm));
+	}
+	h->unreadable++;
 }
 
 static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
@@ -402,7 +419,7 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 	 * holding nothing: the process counts as one that could not be seen.
 	 */
 	if (!vanished(rc) || !vanished(rc2))
-		h->unreadable++;
+		note_unreadable(h, pidfd, x.pid, vanished(rc) ? rc2 : rc);
 	if (h->n > before) {
 		read_comm(pidfd, h->v[before].comm, sizeof(h->v[before].comm));
 		for (i = before + 1; i < h->n; i++)
@@ -603,6 +620,14 @@ size_t shmkit_holders_unreadable(const struct shmkit_holders *h)
 	return h->unreadable;
 }
 
+size_t shmkit_holders_unreadable_list(const struct shmkit_holders *h,
+				      const struct shmkit_unreadable **out)
+{
+	*out = h->why;
+	return h->why ? (h->unreadable < SHMKIT_UNREADABLE_MAX ?
+			 h->unreadable : SHMKIT_UNREADABLE_MAX) : 0;
+}
+
 int shmkit_holders_deleted(const struct shmkit_holders *h,
 			   struct shmkit_info **out, size_t *n)
 {
@@ -640,6 +665,7 @@ void shmkit_holders_free(struct shmkit_holders *h)
 	if (h) {
 		free(h->v);
 		free(h->del);
+		free(h->why);
 		free(h);
 	}
 	errno = saved;

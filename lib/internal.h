@@ -86,6 +86,21 @@ int shmkit__posix_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
  * checks. 0, -ENOENT (gone or replaced), -SHMKIT_ENOTSHM, -errno.
  */
 int shmkit__posix_unlink(const struct shmkit_info *info, int dry_run);
+/*
+ * Whether anything holds @info's object, asked of the kernel with a write
+ * lease (see posix.c): 1 held, 0 not held, or -errno when the kernel cannot
+ * be asked (-EACCES: neither the owner nor CAP_LEASE; -EINVAL: leases are
+ * disabled; -ENOENT: gone or replaced).
+ */
+int shmkit__posix_held(const struct shmkit_info *info);
+/*
+ * Unlinks @info's object only while nobody else has it open, under a write
+ * lease, moving it to a private name first; with @dry_run only checks.
+ * 0 removed (or would be); -EBUSY held, not removed (an open that raced in
+ * keeps its name); 1 removed while an open arrived in the last window;
+ * -errno as shmkit__posix_held() when the lease cannot be had.
+ */
+int shmkit__posix_unlink_unheld(const struct shmkit_info *info, int dry_run);
 int shmkit__posix_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 			 unsigned flags, struct shmkit_seg *seg);
 int shmkit__posix_open(const struct shmkit_ref *ref, unsigned flags,

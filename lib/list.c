@@ -94,12 +94,24 @@ int shmkit_info_orphan(const struct shmkit_info *info,
 		       const struct shmkit_holders *h)
 {
 	const struct shmkit_holder *first;
+	int held;
 
 	/* The kernel counts SysV attachments exactly, whoever may read /proc. */
 	if (info->kind == SHMKIT_SYSV)
 		return info->nattch == 0;
 	if (h && shmkit_holders_of(h, info, &first) > 0)
 		return 0;
+	/*
+	 * The kernel knows whether any open file description is left (DESIGN.md
+	 * section 5), also one no /proc scan can see: an fd in flight in a Unix
+	 * socket, a process we may not read. The scan decides only where the
+	 * kernel cannot be asked.
+	 */
+	if (!(info->status & SHMKIT_ST_DELETED)) {
+		held = shmkit__posix_held(info);
+		if (held == 0 || held == 1)
+			return !held;
+	}
 	if (!h || shmkit_holders_unreadable(h) > 0)
 		return -EAGAIN;
 	return 1;

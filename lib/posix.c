@@ -6,6 +6,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,6 +120,165 @@ int shmkit__posix_unlink(const struct shmkit_info *info, int dry_run)
 		rc = -ENOENT;
 	if (rc == 0 && !dry_run && unlinkat(dfd, info->name + 1, 0) < 0)
 		rc = -errno;
+	close(dfd);
+	return rc;
+}
+
+/*
+ * A read-only descriptor of @info's object, checked to be that same
+ * regular file: fd, or -ENOENT (gone or replaced), -SHMKIT_ENOTSHM,
+ * -EBUSY (another process holds a lease on it), -errno. O_NONBLOCK: a
+ * FIFO planted under the name does not hang us, and an open that would
+ * break someone's lease fails at once instead of waiting for them.
+ */
+static int lease_open(int dfd, const char *name, const struct shmkit_info *info)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP || errno == ENXIO ? -SHMKIT_ENOTSHM :
+		       errno == EWOULDBLOCK ? -EBUSY : -errno;
+	if (fstat(fd, &st) < 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = SHMKIT_ENOTSHM;
+	else if ((info->have & SHMKIT_HAVE_INODE) &&
+		 (st.st_dev != info->dev || st.st_ino != info->ino))
+		err = ENOENT;
+	else
+		return fd;
+	close(fd);
+	return -err;
+}
+
+/*
+ * A lease break is told with SIGIO, whose default action ends the process:
+ * while we hold a lease SIGIO stays blocked in this thread, the lease has
+ * no owner to signal, and whatever was raised meanwhile is taken back
+ * before the mask is restored.
+ */
+static void sigio_block(sigset_t *saved)
+{
+	sigset_t io;
+
+	sigemptyset(&io);
+	sigaddset(&io, SIGIO);
+	pthread_sigmask(SIG_BLOCK, &io, saved);
+}
+
+static void sigio_restore(const sigset_t *saved)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t io;
+
+	sigemptyset(&io);
+	sigaddset(&io, SIGIO);
+	if (!sigismember(saved, SIGIO))
+		while (sigtimedwait(&io, NULL, &now) == SIGIO)
+			;
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+/*
+ * Asks the kernel whether another open file description of @fd's file
+ * exists: a write lease on a read-only descriptor is refused with EAGAIN
+ * while one does (fs/locks.c, check_conflicting_open()), and a mapping or
+ * an fd in flight in a Unix socket keeps one. 0 (the lease is now held on
+ * @fd), 1 held, -EACCES (neither the owner nor CAP_LEASE), -EINVAL
+ * (fs.leases-enable is 0), -errno.
+ */
+static int take_lease(int fd)
+{
+	if (fcntl(fd, F_SETLEASE, F_WRLCK) < 0)
+		return errno == EAGAIN ? 1 : -errno;
+	(void)fcntl(fd, F_SETOWN, 0);
+	return 0;
+}
+
+int shmkit__posix_held(const struct shmkit_info *info)
+{
+	sigset_t saved;
+	int dfd, fd, rc;
+
+	if (!shmkit__posix_is_object_name(info->name + 1))
+		return -SHMKIT_ENOTSHM;
+	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	fd = lease_open(dfd, info->name + 1, info);
+	close(dfd);
+	if (fd == -EBUSY)
+		return 1;	/* someone else's lease: that someone has it open */
+	if (fd < 0)
+		return fd;
+	sigio_block(&saved);
+	rc = take_lease(fd);
+	close(fd);		/* and with it the lease */
+	sigio_restore(&saved);
+	return rc;
+}
+
+/* The lease on @fd is being broken: some open of the file is waiting. */
+static int lease_broken(int fd)
+{
+	return fcntl(fd, F_GETLEASE) != F_WRLCK;
+}
+
+/*
+ * Under the lease: the object moves to a private name, so that no open by
+ * name can find it any more; an open that came in before (it broke the
+ * lease) gets it back under its name; else the private name goes.
+ */
+static int unlink_leased(int dfd, int fd, const struct shmkit_info *info)
+{
+	char priv[64];
+
+	snprintf(priv, sizeof(priv), ".shmkit-rm-%d-%llu", (int)getpid(),
+		 (unsigned long long)info->ino);
+	if (renameat2(dfd, info->name + 1, dfd, priv, RENAME_NOREPLACE) < 0)
+		return -errno;
+	if (lease_broken(fd)) {
+		/*
+		 * FIXME: should a new object have taken the name meanwhile,
+		 * this one stays under the private name.
+		 */
+		(void)renameat2(dfd, priv, dfd, info->name + 1, RENAME_NOREPLACE);
+		return -EBUSY;
+	}
+	if (unlinkat(dfd, priv, 0) < 0)
+		return -errno;
+	/*
+	 * An open that found the name before the rename and reached the lease
+	 * only now: it gets the object, unlinked. The one window left.
+	 */
+	return lease_broken(fd) ? 1 : 0;
+}
+
+int shmkit__posix_unlink_unheld(const struct shmkit_info *info, int dry_run)
+{
+	sigset_t saved;
+	int dfd, fd, rc;
+
+	if (!shmkit__posix_is_object_name(info->name + 1))
+		return -SHMKIT_ENOTSHM;
+	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	fd = lease_open(dfd, info->name + 1, info);
+	if (fd < 0) {
+		close(dfd);
+		return fd;
+	}
+	sigio_block(&saved);
+	rc = take_lease(fd);
+	if (rc == 1)
+		rc = -EBUSY;
+	else if (rc == 0 && !dry_run)
+		rc = unlink_leased(dfd, fd, info);
+	close(fd);
+	sigio_restore(&saved);
 	close(dfd);
 	return rc;
 }

@@ -64,12 +64,35 @@ static int sysv_recheck(const struct shmkit_info *info, uint64_t *nattch)
 	return 0;
 }
 
-/* Held (1), not held (0) or cannot tell (-1), from a holder snapshot. */
+/*
+ * Held (1), not held (0) or cannot tell (-1): the kernel's answer where it
+ * can be asked, else the holder snapshot's (shmkit_info_orphan()).
+ */
 static int posix_held(const struct shmkit_info *info, const struct shmkit_holders *h)
 {
-	int orphan = h ? shmkit_info_orphan(info, h) : -EAGAIN;
+	int orphan = shmkit_info_orphan(info, h);
 
 	return orphan == 1 ? 0 : orphan == 0 ? 1 : -1;
+}
+
+/*
+ * An unheld object goes only while the kernel guarantees that nobody has
+ * it open (shmkit__posix_unlink_unheld(): a write lease, then a private
+ * name); an open that races in keeps it, as held. Forced, or where no
+ * lease can be had, the unlink follows the check.
+ */
+static int posix_remove(const struct shmkit_info *info, int held)
+{
+	int rc;
+
+	if (held == 0) {
+		rc = shmkit__posix_unlink_unheld(info, 0);
+		if (rc != -EACCES && rc != -EPERM && rc != -EINVAL)
+			return rc;
+	}
+	/* FIXME: without the lease a process may open it between the check and here. */
+	rc = shmkit__posix_unlink(info, 0);
+	return rc < 0 ? rc : held > 0;
 }
 
 /*
@@ -107,9 +130,10 @@ static int decide(const struct shmkit_info *info, int held, unsigned flags)
 			return rc;
 		return shmkit_may_remove(info) ? held > 0 : -EPERM;
 	}
-	/* FIXME: a process may still attach or open it between the check and here. */
-	rc = info->kind == SHMKIT_SYSV ? shmkit__sysv_rmid(info->id) :
-					  shmkit__posix_unlink(info, 0);
+	if (info->kind == SHMKIT_POSIX)
+		return posix_remove(info, held);
+	/* FIXME: a process may still shmat() between the check and IPC_RMID. */
+	rc = shmkit__sysv_rmid(info->id);
 	return rc < 0 ? rc : held > 0;
 }
 
@@ -156,7 +180,7 @@ int shmkit_remove_matching(const struct shmkit_filter *f,
 
 		if (!shmkit_filter_match(f, info, h, now)) {
 			/* --orphans cannot tell for this one: say so, leave it. */
-			if (f->orphans && info->kind == SHMKIT_POSIX && posix_held(info, h) < 0 &&
+			if (f->orphans && shmkit_info_orphan(info, h) < 0 &&
 			    shmkit_filter_match(&unheld, info, h, now))
 				fn(info, shmkit_may_remove(info) ? -EAGAIN : -EPERM, 0, payload);
 			continue;

@@ -926,6 +926,33 @@ size_t shmkit_holders_all(const struct shmkit_holders *h,
  */
 size_t shmkit_holders_unreadable(const struct shmkit_holders *h);
 
+/* How many of the processes that could not be examined are named. */
+#define SHMKIT_UNREADABLE_MAX 8
+
+/*
+ * struct shmkit_unreadable: a process the scan could not examine. @err is
+ * the errno that stopped it (EACCES: not permitted, as under hidepid or
+ * for a process that is not dumpable; ENOMEM: caught in exec or exit);
+ * @comm is its command name, empty when that could not be read either.
+ */
+struct shmkit_unreadable {
+	pid_t pid;
+	int err;
+	char comm[16];
+};
+
+/*
+ * shmkit_holders_unreadable_list:
+ * @h: a snapshot
+ * @out: the first processes that could not be examined, in /proc's order;
+ *	they live as long as @h
+ *
+ * Returns: how many are in *@out: at most SHMKIT_UNREADABLE_MAX of the
+ * shmkit_holders_unreadable() in all.
+ */
+size_t shmkit_holders_unreadable_list(const struct shmkit_holders *h,
+				      const struct shmkit_unreadable **out);
+
 /*
  * shmkit_holders_deleted:
  * @h: a snapshot

@@ -226,11 +226,13 @@ for want in ["nl\nname", "tab\tname", "q\"uote", "sq'"'"'uote", "back\\slash", "
 	SECRET=$T/secret
 	printf 'root only\n' >"$SECRET"
 	(
+		# shmrm --all may take .swap-file (a dot name is an object like
+		# any other) before it is moved: the loop goes on regardless
 		while :; do
-			printf x >/dev/shm/.swap-file
-			mv -f /dev/shm/.swap-file /dev/shm/swapped
-			ln -sfn "$SECRET" /dev/shm/.swap-link
-			mv -Tf /dev/shm/.swap-link /dev/shm/swapped
+			printf x >/dev/shm/.swap-file || :
+			mv -f /dev/shm/.swap-file /dev/shm/swapped || :
+			ln -sfn "$SECRET" /dev/shm/.swap-link || :
+			mv -Tf /dev/shm/.swap-link /dev/shm/swapped || :
 		done
 	) 2>/dev/null &
 	pid=$!

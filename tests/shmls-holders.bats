@@ -188,7 +188,7 @@ $SHM_NAME2"
 	json=$(printf '%s\n' "${lines[@]:2}")
 	run -0 jq -c '.segments' <<<"$json"
 	assert_output "[{\"ref\":\"$SHM_NAME\",\"holders\":null,\"orphan\":null}]"
-	[[ $stderr == "shmls: holders are incomplete: "*" could not be examined (you are uid 65534 without CAP_SYS_PTRACE)"* ]]
+	[[ $stderr == "shmls: holders are incomplete: "*" could not be examined ("*"; you are uid 65534 without CAP_LEASE and CAP_SYS_PTRACE)"* ]]
 	assert_equal "$(grep -c 'holders are incomplete' <<<"$stderr")" 3
 	# --orphans printed nothing: the held SysV segment is no orphan (nattch
 	# says so) and whether the POSIX one is cannot be told

@@ -171,13 +171,36 @@ shmrm: cannot remove '/fifo': not a shared memory object"
 }
 
 # bats test_tags=needs:root
-@test "shmrm refuses a POSIX object it cannot show unheld, unless forced" {
+@test "shmrm as nobody removes nobody's own unheld object: the kernel's lease decides, not the scan" {
 	require_root "uses setpriv"
 	run -0 as_nobody shmcreate "$SHM_NAME" 4096
-	# nobody cannot read root's /proc/PID/maps: the scan is incomplete
+	run -0 as_nobody shmcreate "$SHM_NAME2" 4096
+	# nobody cannot read root's /proc/PID/maps: the scan is incomplete, but
+	# the owner may ask for a lease, and an unheld object gets one
+	run -0 --separate-stderr as_nobody shmrm "$SHM_NAME"
+	assert_equal "$stderr" ""
+	[[ ! -e /dev/shm/${SHM_NAME#/} ]]
+	# held by a process nobody cannot examine: the lease is refused, so kept
+	exec 3<"/dev/shm/${SHM_NAME2#/}"
+	run -1 --separate-stderr as_nobody shmrm "$SHM_NAME2"
+	exec 3<&-
+	assert_equal "$stderr" "shmrm: cannot remove '$SHM_NAME2': held by processes not visible here; --force unlinks it anyway"
+	run -0 --separate-stderr as_nobody shmrm --all --posix
+	assert_equal "$stderr" ""
+	[[ ! -e /dev/shm/${SHM_NAME2#/} ]]
+}
+
+# bats test_tags=needs:root
+@test "shmrm refuses a POSIX object it cannot show unheld where no lease can be had, unless forced" {
+	require_root "uses setpriv"
+	# Not sticky: nobody may unlink root's object, but not lease it (not
+	# the owner, no CAP_LEASE), and cannot read root's processes either.
+	remount_shm 64m
+	chmod 0777 /dev/shm
+	run -0 shmcreate -m 0644 "$SHM_NAME" 4096
 	run -1 --separate-stderr as_nobody shmrm "$SHM_NAME"
 	assert_output ""
-	[[ $stderr =~ ^"shmrm: cannot remove '$SHM_NAME': cannot tell whether it is held: "[0-9]+" process"(es)?" could not be examined (you are uid 65534 without CAP_SYS_PTRACE); --force unlinks it anyway"$ ]] ||
+	[[ $stderr =~ ^"shmrm: cannot remove '$SHM_NAME': cannot tell whether it is held: "[0-9]+" process"(es)?" could not be examined ("[0-9]+" "[^:]*": Permission denied".*"; you are uid 65534 without CAP_LEASE and CAP_SYS_PTRACE); its owner, CAP_LEASE or CAP_SYS_PTRACE could tell; --force unlinks it anyway"$ ]] ||
 		fail "unexpected stderr: $stderr"
 	run -0 --separate-stderr as_nobody shmrm -q --all
 	assert_equal "$stderr" ""
