@@ -906,16 +906,6 @@ size_t shmkit_holders_of(const struct shmkit_holders *h,
 			 const struct shmkit_holder **out);
 
 /*
- * shmkit_holders_all:
- * @h: a snapshot
- * @out: every holder record, sorted by kind, segment, then pid
- *
- * Returns: how many records there are.
- */
-size_t shmkit_holders_all(const struct shmkit_holders *h,
-			  const struct shmkit_holder **out);
-
-/*
  * shmkit_holders_unreadable:
  * @h: a snapshot
  *
