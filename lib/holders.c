@@ -608,13 +608,6 @@ size_t shmkit_holders_of(const struct shmkit_holders *h,
 	return n;
 }
 
-size_t shmkit_holders_all(const struct shmkit_holders *h,
-			  const struct shmkit_holder **out)
-{
-	*out = h->v;
-	return h->n;
-}
-
 size_t shmkit_holders_unreadable(const struct shmkit_holders *h)
 {
 	return h->unreadable;

@@ -124,11 +124,6 @@ void shmkit_seg_close(struct shmkit_seg *seg)
 	errno = saved;
 }
 
-void *shmkit_seg_addr(const struct shmkit_seg *seg)
-{
-	return seg->addr;
-}
-
 size_t shmkit_seg_size(const struct shmkit_seg *seg)
 {
 	return seg->size;

@@ -783,9 +783,6 @@ void shmkit_seg_close(struct shmkit_seg *seg);
 
 /* Getters: valid while @seg lives. */
 
-/* shmkit_seg_addr: the mapping, or NULL when not attached (or empty). */
-void *shmkit_seg_addr(const struct shmkit_seg *seg);
-
 /* shmkit_seg_size: the segment's size in bytes, as seen at open. */
 size_t shmkit_seg_size(const struct shmkit_seg *seg);
 
@@ -907,16 +904,6 @@ size_t shmkit_holders_of(const struct shmkit_holders *h,
 			 const struct shmkit_holder **out);
 
 /*
- * shmkit_holders_all:
- * @h: a snapshot
- * @out: every holder record, sorted by kind, segment, then pid
- *
- * Returns: how many records there are.
- */
-size_t shmkit_holders_all(const struct shmkit_holders *h,
-			  const struct shmkit_holder **out);
-
-/*
  * shmkit_holders_unreadable:
  * @h: a snapshot
  *
@@ -980,34 +967,6 @@ void shmkit_holders_free(struct shmkit_holders *h);
  * Bytes between a file descriptor and a segment, at memory speed, without
  * SIGBUS on a full /dev/shm and without half-written results.
  */
-
-/*
- * shmkit_seg_write_fd:
- * @seg: an attached, writable segment
- * @fd: where bytes come from
- * @offset: where in the segment to start
- * @out: how many bytes were copied
- *
- * Copies from @fd until end of input or the end of the segment.
- *
- * Returns: 0 when all input fitted; -EFBIG when input remained after the
- * segment was full (*@out still says how much was copied); -EINVAL when
- * @offset is past the end; -errno from read(2) (then *@out is set too).
- */
-int shmkit_seg_write_fd(struct shmkit_seg *seg, int fd, size_t offset,
-			size_t *out);
-
-/*
- * shmkit_seg_read_fd:
- * @seg: an attached segment
- * @fd: where bytes go
- * @offset, @length: the range to copy
- *
- * Returns: 0; -EINVAL when the range does not lie inside the segment;
- * -errno from write(2) (-EPIPE when the reader went away).
- */
-int shmkit_seg_read_fd(struct shmkit_seg *seg, int fd, size_t offset,
-		       size_t length);
 
 /*
  * shmkit_seg_pread:

@@ -256,9 +256,145 @@ static int pipe_with(size_t n, unsigned seed)
 	return p[0];
 }
 
+/* An unnamed regular file of @n bytes of pattern @seed, at its start; -1 when there is none. */
+static int file_with(size_t n, unsigned seed)
+{
+	int fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	char *buf;
+
+	if (fd < 0)
+		return -1;
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		exit(2);
+	fill(buf, n, seed);
+	if (write_all(fd, buf, n) || lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	free(buf);
+	return fd;
+}
+
 static int sysv_stat(int id, struct shmid_ds *ds)
 {
 	return shmctl(id, IPC_STAT, ds);
+}
+
+/*
+ * The library's view of a segment's bytes is shmkit_seg_pread(), which
+ * shmread uses. To put bytes in place, or to look at them apart from the
+ * library, a test maps the segment itself, as any other process would:
+ * shmat(2) on the shmid, mmap(2) of /dev/shm/NAME.
+ */
+static void *raw_map(const struct shmkit_ref *ref, size_t len)
+{
+	char path[SHMKIT_NAME_MAX + 16];
+	void *p;
+	int fd;
+
+	if (ref->kind == SHMKIT_SYSV) {
+		p = shmat(ref->id, NULL, 0);
+		return p == (void *)-1 ? NULL : p;
+	}
+	fd = open(path_of(ref, path, sizeof(path)), O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void raw_unmap(const struct shmkit_ref *ref, void *p, size_t len)
+{
+	if (!p)
+		return;
+	if (ref->kind == SHMKIT_SYSV)
+		shmdt(p);
+	else
+		munmap(p, len);
+}
+
+/* Fills the first @n bytes of what @seg names with pattern @seed, from outside the library. */
+static int raw_fill(const struct shmkit_seg *seg, size_t n, unsigned seed)
+{
+	const struct shmkit_ref *ref = shmkit_seg_ref(seg);
+	void *p = raw_map(ref, n);
+
+	if (!p)
+		return -1;
+	fill(p, n, seed);
+	raw_unmap(ref, p, n);
+	return 0;
+}
+
+/* Whether shmkit_seg_pread() gives exactly @n bytes from offset 0 that @ok accepts. */
+static int pread_check(struct shmkit_seg *seg, size_t n, unsigned arg,
+		       int (*ok)(const void *, size_t, unsigned))
+{
+	unsigned char *buf = malloc(n + 1);
+	int good;
+
+	if (!buf)
+		exit(2);
+	good = shmkit_seg_pread(seg, buf, n + 1, 0) == (ssize_t)n && ok(buf, n, arg);
+	free(buf);
+	return good;
+}
+
+static int is_zero(const void *p, size_t n, unsigned unused)
+{
+	(void)unused;
+	return all_bytes(p, n, 0);
+}
+
+/* @seg reads as @n bytes of pattern @seed (and no more) through shmkit_seg_pread(). */
+static int pread_same(struct shmkit_seg *seg, size_t n, unsigned seed)
+{
+	return pread_check(seg, n, seed, same);
+}
+
+/* @seg reads as @n zero bytes (and no more) through shmkit_seg_pread(). */
+static int pread_zeros(struct shmkit_seg *seg, size_t n)
+{
+	return pread_check(seg, n, 0, is_zero);
+}
+
+/*
+ * How many mappings of @path this process has, says /proc/self/maps;
+ * @perms gets the first one's ("rw-s"). An unlinked file still counts.
+ */
+static int mappings_of(const char *path, char perms[5])
+{
+	char line[PATH_MAX + 256], mode[5];
+	size_t len = strlen(path);
+	FILE *f = fopen("/proc/self/maps", "re");
+	int n = 0, at;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *name;
+
+		if (sscanf(line, "%*s %4s %*s %*s %*s %n", mode, &at) != 1)
+			continue;
+		name = line + at;
+		if (strncmp(name, path, len) || (name[len] != '\n' && name[len] != ' '))
+			continue;
+		if (n++ == 0 && perms)
+			memcpy(perms, mode, 5);
+	}
+	fclose(f);
+	return n;
+}
+
+/* What shmwrite does with @in: shmkit_write_fd() at @offset, no creation. */
+static int write_in(const struct shmkit_ref *ref, int in, size_t offset,
+		    struct shmkit_write_result *r)
+{
+	struct shmkit_write_opts o = { .offset = offset, .mode = 0600, .wait_ms = 5000 };
+
+	return shmkit_write_fd(ref, in, &o, r);
 }
 
 static int write_sysctl(const char *name, const char *value)
@@ -404,8 +540,8 @@ static void test_sysv_create_attach(void)
 	const struct shmkit_ref *canon;
 	struct shmkit_seg *seg = SEG_SENTINEL;
 	struct shmid_ds ds;
+	unsigned char byte;
 	int rc, id;
-	void *addr;
 
 	umask(077);
 	rc = shmkit_seg_create(&ref, 4096, 0660, 0, &seg);
@@ -427,29 +563,28 @@ static void test_sysv_create_attach(void)
 	CHECK_U64(canon->by, SHMKIT_BY_ID, "seg_ref of a key-created segment is BY_ID");
 	CHECK_I64(canon->id, id, "seg_ref: id is the shmid");
 	CHECK_U64(shmkit_seg_size(seg), 4096, "seg_size is 4096");
-	CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "seg_addr is NULL before attach");
+	CHECK_RC(shmkit_seg_pread(seg, &byte, 1, 0), -EINVAL, "pread before attach");
 
 	rc = shmkit_seg_attach(seg, 0);
-	CHECK_RC(rc, 0, "attach read-write");
-	addr = shmkit_seg_addr(seg);
-	if (!CHECK_TRUE(addr != NULL, "seg_addr after attach")) {
+	if (!CHECK_RC(rc, 0, "attach read-write")) {
 		shmkit_seg_close(seg);
 		return;
 	}
 	CHECK_TRUE(sysv_stat(id, &ds) == 0 && ds.shm_nattch == 1, "nattch is 1 while attached");
 	CHECK_RC(shmkit_seg_attach(seg, 0), -EBUSY, "a second attach");
-	CHECK_TRUE(shmkit_seg_addr(seg) == addr, "a failed attach keeps the mapping");
-	CHECK_TRUE(all_bytes(addr, 4096, 0), "a new SysV segment reads as zeros");
-	fill(addr, 4096, 1);
+	CHECK_TRUE(sysv_stat(id, &ds) == 0 && ds.shm_nattch == 1,
+		   "a failed attach keeps the mapping and adds none");
+	CHECK_TRUE(pread_zeros(seg, 4096), "a new SysV segment reads as zeros");
+	CHECK_TRUE(raw_fill(seg, 4096, 1) == 0, "test setup: fill it through shmat");
+	CHECK_TRUE(pread_same(seg, 4096, 1), "pread shows bytes written by another mapping");
 
 	CHECK_RC(shmkit_seg_detach(seg), 0, "detach");
-	CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "seg_addr is NULL after detach");
+	CHECK_RC(shmkit_seg_pread(seg, &byte, 1, 0), -EINVAL, "pread after detach");
 	CHECK_TRUE(sysv_stat(id, &ds) == 0 && ds.shm_nattch == 0, "nattch is 0 after detach");
 	CHECK_RC(shmkit_seg_detach(seg), 0, "detach when not attached");
 
 	CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach again after detach");
-	CHECK_TRUE(shmkit_seg_addr(seg) && same(shmkit_seg_addr(seg), 4096, 1),
-		   "the bytes written are there on the second attach");
+	CHECK_TRUE(pread_same(seg, 4096, 1), "the bytes written are there on the second attach");
 
 	errno = EXDEV;
 	shmkit_seg_close(seg);
@@ -466,8 +601,10 @@ static void test_sysv_open(void)
 	struct shmkit_ref ref = ref_of("0x5eed0001"), bad;
 	struct shmkit_seg *seg = SEG_SENTINEL;
 	int id = shmget(KEY(1), 0, 0), rc;
+	struct shmkit_write_result r;
+	unsigned char byte, *raw;
 	char text[32];
-	unsigned char *p;
+	int in;
 
 	if (!CHECK_TRUE(id >= 0, "test setup: 0x5eed0001 from the create test"))
 		return;
@@ -478,12 +615,11 @@ static void test_sysv_open(void)
 		CHECK_I64(shmkit_seg_ref(seg)->id, id, "seg_ref: id");
 		CHECK_U64(shmkit_seg_size(seg), 4096, "seg_size at open");
 		CHECK_RC(shmkit_seg_attach(seg, SHMKIT_RDONLY), 0, "attach read-only");
-		CHECK_TRUE(shmkit_seg_addr(seg) && same(shmkit_seg_addr(seg), 4096, 1),
-			   "read-only mapping shows what was written");
+		CHECK_TRUE(pread_same(seg, 4096, 1), "read-only mapping shows what was written");
 		CHECK_RC(shmkit_seg_detach(seg), 0, "detach");
 		rc = shmkit_seg_attach(seg, 0);
 		CHECK_TRUE(rc < 0, "read-write attach of a read-only open fails (got %d)", rc);
-		CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "and leaves it unattached");
+		CHECK_RC(shmkit_seg_pread(seg, &byte, 1, 0), -EINVAL, "and leaves it unattached");
 		shmkit_seg_close(seg);
 	}
 
@@ -494,18 +630,21 @@ static void test_sysv_open(void)
 	if (CHECK_RC(rc, 0, "open %s read-write", text)) {
 		CHECK_I64(shmkit_seg_ref(seg)->id, id, "seg_ref of %s", text);
 		CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach %s read-write", text);
-		p = shmkit_seg_addr(seg);
-		if (CHECK_TRUE(p != NULL, "seg_addr")) {
-			unsigned char *raw = shmat(id, NULL, SHM_RDONLY);
-
-			p[0] ^= 0xff;
-			CHECK_TRUE(raw != (void *)-1 && raw[0] == p[0],
-				   "a write through %s shows in another mapping", text);
-			p[0] ^= 0xff;
-			if (raw != (void *)-1)
-				shmdt(raw);
-		}
 		shmkit_seg_close(seg);
+	}
+	/* What shmwrite does with id:N: a byte written there shows in another mapping. */
+	raw = shmat(id, NULL, SHM_RDONLY);
+	if (CHECK_TRUE(raw != (void *)-1, "test setup: shmat %d", id)) {
+		byte = raw[0];
+		in = pipe_with(1, byte ^ 0xff);		/* pattern byte 0 is the seed */
+		CHECK_RC(write_in(&ref, in, 0, &r), 0, "write 1 byte through %s", text);
+		CHECK_U64(r.done, 1, "wrote 1 byte through %s", text);
+		CHECK_TRUE(raw[0] == (byte ^ 0xff), "a write through %s shows in another mapping", text);
+		close(in);
+		in = pipe_with(1, byte);
+		CHECK_RC(write_in(&ref, in, 0, &r), 0, "write the byte back through %s", text);
+		close(in);
+		shmdt(raw);
 	}
 	snprintf(text, sizeof(text), "%d", id);
 	ref = ref_of(text);
@@ -712,7 +851,7 @@ static void test_sysv_remove(void)
 	CHECK_U64(info.nattch, 1, "stat: nattch 1");
 	CHECK_U64(info.key, 0, "stat: its key reads 0 after IPC_RMID");
 	CHECK_RC(shmkit_stat(&ref, &info), -ENOENT, "stat by the old key: no such segment");
-	CHECK_TRUE(shmkit_seg_addr(seg) != NULL, "the mapping still works");
+	CHECK_TRUE(pread_zeros(seg, 4096), "the mapping still works");
 	shmkit_seg_close(seg);
 	CHECK_TRUE(sysv_stat(id, &ds) < 0, "last detach destroys it");
 	CHECK_RC(shmkit_stat(&byid, &info), -ENOENT, "stat by id after it is gone");
@@ -743,6 +882,7 @@ static void test_sysv_removed_meanwhile(void)
 {
 	struct shmkit_ref ref = key_ref(KEY(5));
 	struct shmkit_seg *seg;
+	unsigned char byte;
 	int id, rc;
 
 	if (!CHECK_RC(shmkit_seg_create(&ref, 4096, 0600, 0, &seg), 0, "create 0x5eed0005"))
@@ -752,7 +892,7 @@ static void test_sysv_removed_meanwhile(void)
 	rc = shmkit_seg_attach(seg, 0);
 	CHECK_TRUE(rc == -EIDRM || rc == -EINVAL,
 		   "attach after IPC_RMID gives -EIDRM or -EINVAL (got %d)", rc);
-	CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "and leaves it unattached");
+	CHECK_RC(shmkit_seg_pread(seg, &byte, 1, 0), -EINVAL, "and leaves it unattached");
 	shmkit_seg_close(seg);
 }
 
@@ -764,6 +904,7 @@ static void test_posix_create_attach(void)
 	struct shmkit_seg *seg = SEG_SENTINEL;
 	char path[SHMKIT_NAME_MAX + 16];
 	struct shmkit_info info;
+	char perms[5] = "";
 	struct stat st;
 	int rc;
 
@@ -785,13 +926,15 @@ static void test_posix_create_attach(void)
 	CHECK_U64(shmkit_seg_ref(seg)->by, SHMKIT_BY_NAME, "seg_ref: BY_NAME");
 	CHECK_STR(shmkit_seg_ref(seg)->name, ref.name, "seg_ref: name");
 	CHECK_U64(shmkit_seg_size(seg), 10000, "seg_size");
-	CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "seg_addr is NULL before attach");
+	CHECK_I64(mappings_of(path, NULL), 0, "not mapped before attach");
 	CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach read-write");
-	if (CHECK_TRUE(shmkit_seg_addr(seg) != NULL, "seg_addr after attach")) {
-		CHECK_TRUE(all_bytes(shmkit_seg_addr(seg), 10000, 0), "a new object reads as zeros");
-		fill(shmkit_seg_addr(seg), 10000, 2);
-	}
+	CHECK_I64(mappings_of(path, perms), 1, "mapped once after attach");
+	CHECK_STR(perms, "rw-s", "a read-write shared mapping");
+	CHECK_TRUE(pread_zeros(seg, 10000), "a new object reads as zeros");
+	CHECK_TRUE(raw_fill(seg, 10000, 2) == 0, "test setup: fill it through mmap");
+	CHECK_TRUE(pread_same(seg, 10000, 2), "pread shows bytes written by another mapping");
 	CHECK_RC(shmkit_seg_attach(seg, SHMKIT_RDONLY), -EBUSY, "a second attach");
+	CHECK_I64(mappings_of(path, NULL), 1, "a failed attach keeps the mapping and adds none");
 	errno = EXDEV;
 	shmkit_seg_close(seg);
 	CHECK_RC(errno, EXDEV, "seg_close preserves errno");
@@ -803,10 +946,11 @@ static void test_posix_create_attach(void)
 		CHECK_U64(shmkit_seg_size(seg), 10000, "seg_size at open");
 		CHECK_STR(shmkit_seg_ref(seg)->name, ref.name, "seg_ref: name");
 		CHECK_RC(shmkit_seg_attach(seg, SHMKIT_RDONLY), 0, "attach read-only");
-		CHECK_TRUE(shmkit_seg_addr(seg) && same(shmkit_seg_addr(seg), 10000, 2),
-			   "read-only mapping shows what was written");
+		CHECK_I64(mappings_of(path, perms), 1, "mapped once after a read-only attach");
+		CHECK_STR(perms, "r--s", "a read-only shared mapping");
+		CHECK_TRUE(pread_same(seg, 10000, 2), "a read-only open shows what was written");
 		CHECK_RC(shmkit_seg_detach(seg), 0, "detach");
-		CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "seg_addr is NULL after detach");
+		CHECK_I64(mappings_of(path, NULL), 0, "not mapped after detach");
 		rc = shmkit_seg_attach(seg, 0);
 		CHECK_TRUE(rc < 0, "read-write attach of a read-only open fails (got %d)", rc);
 		shmkit_seg_close(seg);
@@ -829,8 +973,7 @@ static void test_posix_create_attach(void)
 		     "reuse 10000 bytes for 100 returns 1")) {
 		CHECK_U64(shmkit_seg_size(seg), 10000, "reuse reports the real size");
 		CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach the reused object");
-		CHECK_TRUE(shmkit_seg_addr(seg) && same(shmkit_seg_addr(seg), 10000, 2),
-			   "reuse keeps the contents");
+		CHECK_TRUE(pread_same(seg, 10000, 2), "reuse keeps the contents");
 		shmkit_seg_close(seg);
 	}
 	if (CHECK_TRUE(lstat(path, &st) == 0, "%s still exists", path)) {
@@ -873,10 +1016,8 @@ static void test_posix_remove(void)
 		CHECK_RC(remove_ref(&ref, &n), 0, "remove an attached object");
 		CHECK_U64(n, 0, "POSIX remove always reports 0");
 		CHECK_TRUE(access(path, F_OK) < 0, "the name is gone");
-		if (shmkit_seg_addr(seg)) {
-			fill(shmkit_seg_addr(seg), 4096, 3);
-			CHECK_TRUE(same(shmkit_seg_addr(seg), 4096, 3), "the mapping still works");
-		}
+		CHECK_I64(mappings_of(path, NULL), 1, "the mapping lives on");
+		CHECK_TRUE(pread_zeros(seg, 4096), "and the object still reads");
 		shmkit_seg_close(seg);
 	}
 }
@@ -884,8 +1025,12 @@ static void test_posix_remove(void)
 static void test_posix_zero_length(void)
 {
 	struct shmkit_ref ref = name_ref("empty");
+	char path[SHMKIT_NAME_MAX + 16];
+	struct shmkit_write_result r;
 	struct shmkit_info info;
 	struct shmkit_seg *seg;
+	unsigned char byte;
+	struct stat st;
 	size_t n = 99;
 	int fd, in;
 
@@ -899,20 +1044,24 @@ static void test_posix_zero_length(void)
 		return;
 	CHECK_U64(shmkit_seg_size(seg), 0, "seg_size is 0");
 	CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach a zero-length object");
-	CHECK_TRUE(shmkit_seg_addr(seg) == NULL, "its address is NULL");
+	CHECK_I64(mappings_of(path_of(&ref, path, sizeof(path)), NULL), 0,
+		  "attaching it maps nothing");
+	CHECK_RC(shmkit_seg_pread(seg, &byte, 1, 0), 0, "pread of 1 byte from it gives 0");
 	fd = open("/dev/null", O_WRONLY);
-	CHECK_RC(shmkit_seg_read_fd(seg, fd, 0, 0), 0, "read_fd of 0 bytes from it");
-	CHECK_RC(shmkit_seg_read_fd(seg, fd, 0, 1), -EINVAL, "read_fd of 1 byte from it");
+	CHECK_RC(shmkit_seg_copy_out(seg, fd, 0, 0, &n), 0, "copy_out of 0 bytes from it");
+	CHECK_U64(n, 0, "copied 0 bytes");
+	CHECK_RC(shmkit_seg_copy_out(seg, fd, 0, 1, NULL), -EINVAL, "copy_out of 1 byte from it");
 	close(fd);
 	in = pipe_with(0, 0);
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 0, &n), 0, "write_fd of empty input into it");
-	CHECK_U64(n, 0, "wrote 0 bytes");
+	CHECK_RC(write_in(&ref, in, 0, &r), 0, "write_fd of empty input into it");
+	CHECK_U64(r.done, 0, "wrote 0 bytes");
+	CHECK_U64(r.size, 0, "it stays empty");
 	close(in);
 	in = pipe_with(1, 0);
-	n = 99;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 0, &n), -EFBIG, "write_fd of 1 byte into it");
-	CHECK_U64(n, 0, "wrote 0 bytes");
+	CHECK_RC(write_in(&ref, in, 0, &r), -EFBIG, "write_fd of 1 byte into it");
+	CHECK_U64(r.done, 0, "wrote 0 bytes");
 	close(in);
+	CHECK_TRUE(stat(path, &st) == 0 && st.st_size == 0, "and it is still empty");
 	CHECK_RC(shmkit_seg_attach(seg, 0), -EBUSY, "a second attach of a zero-length object");
 	CHECK_RC(shmkit_seg_detach(seg), 0, "detach a zero-length object");
 	shmkit_seg_close(seg);
@@ -1331,100 +1480,131 @@ out:
 
 static void test_io_one(struct shmkit_seg *seg, const char *kind)
 {
-	unsigned char *p = shmkit_seg_addr(seg), buf[4096];
-	size_t n;
+	const struct shmkit_ref ref = *shmkit_seg_ref(seg);
+	struct shmkit_write_result r;
+	unsigned char *p, buf[4096];
 	int in, pfd[2], fd;
+	size_t n;
 
-	if (!CHECK_TRUE(p != NULL && shmkit_seg_size(seg) == 4096, "%s: test setup: 4096 bytes attached", kind))
+	/* The test's own mapping, to set bytes up and look at them. */
+	p = raw_map(&ref, 4096);
+	if (!CHECK_TRUE(p != NULL && shmkit_seg_size(seg) == 4096, "%s: test setup: 4096 bytes mapped", kind)) {
+		raw_unmap(&ref, p, 4096);
 		return;
+	}
 
-	/* fd -> segment */
+	/* fd -> segment, as shmwrite does it */
 	memset(p, 0xee, 4096);
 	in = pipe_with(100, 4);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 0, &n), 0, "%s: write_fd 100 bytes", kind);
-	CHECK_U64(n, 100, "%s: wrote 100 bytes", kind);
+	CHECK_RC(write_in(&ref, in, 0, &r), 0, "%s: write_fd 100 bytes", kind);
+	CHECK_U64(r.done, 100, "%s: wrote 100 bytes", kind);
+	CHECK_U64(r.input, UINT64_MAX, "%s: a pipe's length is not known up front", kind);
+	CHECK_U64(r.size, 4096, "%s: the size stays 4096", kind);
+	CHECK_U64(r.created, 0, "%s: nothing was created", kind);
 	CHECK_TRUE(same(p, 100, 4), "%s: the bytes arrived", kind);
 	CHECK_TRUE(all_bytes(p + 100, 4096 - 100, 0xee), "%s: bytes after them are unchanged", kind);
 	close(in);
 
 	in = pipe_with(50, 5);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 4000, &n), 0, "%s: write_fd 50 bytes at offset 4000", kind);
-	CHECK_U64(n, 50, "%s: wrote 50 bytes", kind);
+	CHECK_RC(write_in(&ref, in, 4000, &r), 0, "%s: write_fd 50 bytes at offset 4000", kind);
+	CHECK_U64(r.done, 50, "%s: wrote 50 bytes", kind);
 	CHECK_TRUE(same(p + 4000, 50, 5), "%s: they arrived at offset 4000", kind);
 	CHECK_TRUE(all_bytes(p + 100, 3900, 0xee) && all_bytes(p + 4050, 46, 0xee),
 		   "%s: bytes around them are unchanged", kind);
 	close(in);
 
 	in = pipe_with(4096, 6);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 0, &n), 0, "%s: write_fd exactly 4096 bytes", kind);
-	CHECK_U64(n, 4096, "%s: wrote 4096 bytes", kind);
+	CHECK_RC(write_in(&ref, in, 0, &r), 0, "%s: write_fd exactly 4096 bytes", kind);
+	CHECK_U64(r.done, 4096, "%s: wrote 4096 bytes", kind);
 	CHECK_TRUE(same(p, 4096, 6), "%s: they arrived", kind);
 	close(in);
 
 	in = pipe_with(5000, 7);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 0, &n), -EFBIG, "%s: write_fd 5000 bytes into 4096", kind);
-	CHECK_U64(n, 4096, "%s: -EFBIG still says 4096 bytes were copied", kind);
+	CHECK_RC(write_in(&ref, in, 0, &r), -EFBIG, "%s: write_fd 5000 bytes from a pipe into 4096", kind);
+	CHECK_U64(r.done, 4096, "%s: -EFBIG still says 4096 bytes were copied", kind);
 	CHECK_TRUE(same(p, 4096, 7), "%s: the first 4096 bytes arrived", kind);
 	close(in);
 
-	in = pipe_with(0, 0);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 4096, &n), 0, "%s: write_fd empty input at the end", kind);
-	CHECK_U64(n, 0, "%s: wrote 0 bytes", kind);
-	close(in);
-	in = pipe_with(1, 0);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 4096, &n), -EFBIG, "%s: write_fd 1 byte at the end", kind);
-	CHECK_U64(n, 0, "%s: wrote 0 bytes", kind);
-	close(in);
-	in = pipe_with(1, 0);
-	CHECK_RC(shmkit_seg_write_fd(seg, in, 4097, &n), -EINVAL, "%s: write_fd past the end", kind);
-	CHECK_RC(shmkit_seg_write_fd(seg, in, SIZE_MAX, &n), -EINVAL, "%s: write_fd at SIZE_MAX", kind);
-	close(in);
-	n = 12345;
-	CHECK_RC(shmkit_seg_write_fd(seg, -1, 0, &n), -EBADF, "%s: write_fd from a bad fd", kind);
-	CHECK_U64(n, 0, "%s: a read error still sets *out", kind);
+	in = file_with(5000, 3);
+	if (in >= 0) {
+		CHECK_RC(write_in(&ref, in, 0, &r), -SHMKIT_ENOFIT,
+			 "%s: write_fd 5000 bytes from a file into 4096", kind);
+		CHECK_U64(r.input, 5000, "%s: a file's length is known up front", kind);
+		CHECK_U64(r.done, 0, "%s: input of known length that does not fit writes nothing", kind);
+		CHECK_TRUE(same(p, 4096, 7), "%s: the segment is unchanged", kind);
+		close(in);
+	}
 
-	/* segment -> fd */
+	in = pipe_with(0, 0);
+	CHECK_RC(write_in(&ref, in, 4096, &r), 0, "%s: write_fd empty input at the end", kind);
+	CHECK_U64(r.done, 0, "%s: wrote 0 bytes", kind);
+	close(in);
+	in = pipe_with(1, 0);
+	CHECK_RC(write_in(&ref, in, 4096, &r), -EFBIG, "%s: write_fd 1 byte at the end", kind);
+	CHECK_U64(r.done, 0, "%s: wrote 0 bytes", kind);
+	close(in);
+	in = pipe_with(1, 0);
+	CHECK_RC(write_in(&ref, in, 4097, &r), -SHMKIT_EPASTEND, "%s: write_fd past the end", kind);
+	CHECK_RC(write_in(&ref, in, SIZE_MAX, &r), -SHMKIT_EPASTEND, "%s: write_fd at SIZE_MAX", kind);
+	close(in);
+	CHECK_RC(write_in(&ref, -1, 0, &r), -EBADF, "%s: write_fd from a bad fd", kind);
+	CHECK_U64(r.done, 0, "%s: a bad input writes nothing", kind);
+	CHECK_I64(r.input_errno, EBADF, "%s: and says the input failed", kind);
+
+	/* segment -> fd, as shmread does it */
 	fill(p, 4096, 8);
-	if (!CHECK_TRUE(pipe(pfd) == 0, "test setup: pipe"))
+	if (!CHECK_TRUE(pipe(pfd) == 0, "test setup: pipe")) {
+		raw_unmap(&ref, p, 4096);
 		return;
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 0, 4096), 0, "%s: read_fd all 4096 bytes", kind);
+	}
+	n = 12345;
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 0, 4096, &n), 0, "%s: copy_out all 4096 bytes", kind);
+	CHECK_U64(n, 4096, "%s: copied 4096 bytes", kind);
 	CHECK_TRUE(read_all(pfd[0], buf, 4096) == 0 && same(buf, 4096, 8), "%s: they came out", kind);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 4000, 96), 0, "%s: read_fd 96 bytes at 4000", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 4000, 96, NULL), 0, "%s: copy_out 96 bytes at 4000", kind);
 	CHECK_TRUE(read_all(pfd[0], buf, 96) == 0 && memcmp(buf, p + 4000, 96) == 0,
 		   "%s: the right 96 came out", kind);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 4096, 0), 0, "%s: read_fd 0 bytes at the end", kind);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 4000, 97), -EINVAL, "%s: read_fd one byte too many", kind);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 4097, 0), -EINVAL, "%s: read_fd past the end", kind);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 1, SIZE_MAX), -EINVAL,
-		 "%s: read_fd whose offset + length wraps", kind);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], SIZE_MAX, 2), -EINVAL,
-		 "%s: read_fd at SIZE_MAX", kind);
+	n = 12345;
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 4096, 0, &n), 0, "%s: copy_out 0 bytes at the end", kind);
+	CHECK_U64(n, 0, "%s: copied 0 bytes", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 4000, 97, NULL), -EINVAL,
+		 "%s: copy_out one byte too many", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 4097, 0, NULL), -EINVAL, "%s: copy_out past the end", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 1, SIZE_MAX, NULL), -EINVAL,
+		 "%s: copy_out whose offset + length wraps", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], SIZE_MAX, 2, NULL), -EINVAL,
+		 "%s: copy_out at SIZE_MAX", kind);
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
-	CHECK_TRUE(read(pfd[0], buf, 1) < 0 && errno == EAGAIN, "%s: failed read_fd wrote nothing", kind);
+	CHECK_TRUE(read(pfd[0], buf, 1) < 0 && errno == EAGAIN, "%s: failed copy_out wrote nothing", kind);
 	close(pfd[0]);
-	CHECK_RC(shmkit_seg_read_fd(seg, pfd[1], 0, 10), -EPIPE, "%s: read_fd to a closed pipe", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, pfd[1], 0, 10, NULL), -EPIPE, "%s: copy_out to a closed pipe", kind);
 	close(pfd[1]);
-	CHECK_RC(shmkit_seg_read_fd(seg, -1, 0, 10), -EBADF, "%s: read_fd to a bad fd", kind);
+	CHECK_RC(shmkit_seg_copy_out(seg, -1, 0, 10, NULL), -EBADF, "%s: copy_out to a bad fd", kind);
+
+	/* The ranges shmread's --hex and --string read. */
+	CHECK_I64(shmkit_seg_pread(seg, buf, 4096, 0), 4096, "%s: pread all 4096 bytes", kind);
+	CHECK_TRUE(same(buf, 4096, 8), "%s: pread gives the bytes", kind);
+	CHECK_I64(shmkit_seg_pread(seg, buf, 200, 4000), 96, "%s: pread is short at the end", kind);
+	CHECK_TRUE(memcmp(buf, p + 4000, 96) == 0, "%s: the right 96 were read", kind);
+	CHECK_I64(shmkit_seg_pread(seg, buf, 10, 4096), 0, "%s: pread at the end gives 0", kind);
+	CHECK_I64(shmkit_seg_pread(seg, buf, 10, 5000), 0, "%s: pread past the end gives 0", kind);
 
 	/* A regular file. */
 	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
 	if (fd >= 0) {
-		CHECK_RC(shmkit_seg_read_fd(seg, fd, 0, 4096), 0, "%s: read_fd to a file", kind);
+		n = 12345;
+		CHECK_RC(shmkit_seg_copy_out(seg, fd, 0, 4096, &n), 0, "%s: copy_out to a file", kind);
+		CHECK_U64(n, 4096, "%s: copied 4096 bytes to the file", kind);
 		CHECK_TRUE(pread(fd, buf, 4096, 0) == 4096 && same(buf, 4096, 8), "%s: the file holds it", kind);
 		memset(p, 0, 4096);
 		lseek(fd, 0, SEEK_SET);
-		n = 12345;
-		CHECK_RC(shmkit_seg_write_fd(seg, fd, 0, &n), 0, "%s: write_fd from a file", kind);
-		CHECK_U64(n, 4096, "%s: 4096 bytes from the file", kind);
+		CHECK_RC(write_in(&ref, fd, 0, &r), 0, "%s: write_fd from a file", kind);
+		CHECK_U64(r.done, 4096, "%s: 4096 bytes from the file", kind);
+		CHECK_U64(r.input, 4096, "%s: the file's length was known", kind);
 		CHECK_TRUE(same(p, 4096, 8), "%s: round trip through a file", kind);
 		close(fd);
 	}
+	raw_unmap(&ref, p, 4096);
 }
 
 /* More than a pipe holds, with a writer and a reader in another process. */
@@ -1432,6 +1612,7 @@ static void test_io_big(void)
 {
 	enum { BIG = 1 << 20 };
 	struct shmkit_ref ref = name_ref("big");
+	struct shmkit_write_result wr;
 	struct shmkit_seg *seg;
 	int p[2], status;
 	size_t n = 0;
@@ -1455,9 +1636,9 @@ static void test_io_big(void)
 		_exit(write_all(p[1], big, BIG) ? 1 : 0);
 	}
 	close(p[1]);
-	CHECK_RC(shmkit_seg_write_fd(seg, p[0], 0, &n), 0, "write_fd 1 MiB through a pipe");
-	CHECK_U64(n, BIG, "wrote 1 MiB");
-	CHECK_TRUE(same(shmkit_seg_addr(seg), BIG, 9), "1 MiB arrived intact");
+	CHECK_RC(write_in(&ref, p[0], 0, &wr), 0, "write_fd 1 MiB through a pipe");
+	CHECK_U64(wr.done, BIG, "wrote 1 MiB");
+	CHECK_TRUE(pread_same(seg, BIG, 9), "1 MiB arrived intact");
 	close(p[0]);
 	waitpid(pid, &status, 0);
 
@@ -1476,7 +1657,8 @@ static void test_io_big(void)
 		_exit(got == BIG && same(big, BIG, 9) ? 0 : 1);
 	}
 	close(p[0]);
-	CHECK_RC(shmkit_seg_read_fd(seg, p[1], 0, BIG), 0, "read_fd 1 MiB through a pipe");
+	CHECK_RC(shmkit_seg_copy_out(seg, p[1], 0, BIG, &n), 0, "copy_out 1 MiB through a pipe");
+	CHECK_U64(n, BIG, "copied 1 MiB");
 	close(p[1]);
 	waitpid(pid, &status, 0);
 	CHECK_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the reader got 1 MiB intact");
@@ -1488,9 +1670,14 @@ static void test_io(void)
 {
 	struct shmkit_ref k = key_ref(KEY(8)), p = name_ref("io");
 	struct shmkit_seg *seg;
+	size_t n;
 	int in;
 
 	if (CHECK_RC(shmkit_seg_create(&k, 4096, 0600, 0, &seg), 0, "create 0x5eed0008 for io")) {
+		in = open("/dev/null", O_WRONLY);
+		CHECK_RC(shmkit_seg_copy_out(seg, in, 0, 1, NULL), -EINVAL,
+			 "copy_out from an unattached SysV segment");
+		close(in);
 		if (CHECK_RC(shmkit_seg_attach(seg, 0), 0, "attach it"))
 			test_io_one(seg, "SysV");
 		shmkit_seg_close(seg);
@@ -1505,7 +1692,10 @@ static void test_io(void)
 	if (CHECK_RC(shmkit_seg_open(&p, SHMKIT_RDONLY, &seg), 0, "open %s read-only", p.name)) {
 		if (CHECK_RC(shmkit_seg_attach(seg, SHMKIT_RDONLY), 0, "attach it read-only")) {
 			in = open("/dev/null", O_WRONLY);
-			CHECK_RC(shmkit_seg_read_fd(seg, in, 0, 4096), 0, "read_fd from a read-only mapping");
+			n = 0;
+			CHECK_RC(shmkit_seg_copy_out(seg, in, 0, 4096, &n), 0,
+				 "copy_out from a read-only mapping");
+			CHECK_U64(n, 4096, "copied 4096 bytes");
 			close(in);
 		}
 		shmkit_seg_close(seg);
