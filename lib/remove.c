@@ -64,35 +64,35 @@ static int sysv_recheck(const struct shmkit_info *info, uint64_t *nattch)
 	return 0;
 }
 
-/*
- * Held (1), not held (0) or cannot tell (-1): the kernel's answer where it
- * can be asked, else the holder snapshot's (shmkit_info_orphan()).
- */
-static int posix_held(const struct shmkit_info *info, const struct shmkit_holders *h)
-{
-	int orphan = shmkit_info_orphan(info, h);
+/* What shmkit__posix_unlink_unheld() says when no lease can be had. */
+#define NO_LEASE 2
 
-	return orphan == 1 ? 0 : orphan == 0 ? 1 : -1;
+/*
+ * POSIX, not forced, no holder in the snapshot: the kernel's lease is the
+ * check and the removal at once (shmkit__posix_unlink_unheld(): under a
+ * write lease, then a private name, so an open that races in keeps the
+ * object, as held). Returns what shmkit_remove_checked() does, or
+ * NO_LEASE (neither the owner nor CAP_LEASE, leases disabled).
+ */
+static int remove_by_lease(const struct shmkit_info *info, unsigned flags)
+{
+	int rc = shmkit__posix_unlink_unheld(info, !!(flags & SHMKIT_RM_DRYRUN));
+
+	if (rc == -EACCES || rc == -EPERM || rc == -EINVAL)
+		return NO_LEASE;
+	if (rc == -EBUSY || (rc == 0 && (flags & SHMKIT_RM_DRYRUN)))
+		return !shmkit_may_remove(info) ? -EPERM : rc;
+	return rc;
 }
 
-/*
- * An unheld object goes only while the kernel guarantees that nobody has
- * it open (shmkit__posix_unlink_unheld(): a write lease, then a private
- * name); an open that races in keeps it, as held. Forced, or where no
- * lease can be had, the unlink follows the check.
- */
-static int posix_remove(const struct shmkit_info *info, int held)
+/* Held (1), not held (0) or cannot tell (-1), from the holder snapshot alone. */
+static int scan_held(const struct shmkit_info *info, const struct shmkit_holders *h)
 {
-	int rc;
+	const struct shmkit_holder *first;
 
-	if (held == 0) {
-		rc = shmkit__posix_unlink_unheld(info, 0);
-		if (rc != -EACCES && rc != -EPERM && rc != -EINVAL)
-			return rc;
-	}
-	/* FIXME: without the lease a process may open it between the check and here. */
-	rc = shmkit__posix_unlink(info, 0);
-	return rc < 0 ? rc : held > 0;
+	if (h && shmkit_holders_of(h, info, &first) > 0)
+		return 1;
+	return !h || shmkit_holders_unreadable(h) > 0 ? -1 : 0;
 }
 
 /*
@@ -106,15 +106,16 @@ static int held_now(const struct shmkit_info *info, const struct shmkit_holders 
 	int rc;
 
 	if (info->kind == SHMKIT_POSIX)
-		return posix_held(info, h);
+		return scan_held(info, h);
 	rc = sysv_recheck(info, nattch);
 	return rc < 0 ? rc : *nattch > 0;
 }
 
 /*
- * The one decision for both kinds, in this order: held (kept unless
- * forced; what the caller may not remove anyway is refused as such), dry
- * run (judged by shmkit_may_remove()), then the removal itself.
+ * The one decision for both kinds where no lease decides, in this order:
+ * held (kept unless forced; what the caller may not remove anyway is
+ * refused as such), dry run (judged by shmkit_may_remove()), then the
+ * removal itself.
  */
 static int decide(const struct shmkit_info *info, int held, unsigned flags)
 {
@@ -130,10 +131,9 @@ static int decide(const struct shmkit_info *info, int held, unsigned flags)
 			return rc;
 		return shmkit_may_remove(info) ? held > 0 : -EPERM;
 	}
-	if (info->kind == SHMKIT_POSIX)
-		return posix_remove(info, held);
-	/* FIXME: a process may still shmat() between the check and IPC_RMID. */
-	rc = shmkit__sysv_rmid(info->id);
+	/* FIXME: without a lease a process may open or attach it between the check and here. */
+	rc = info->kind == SHMKIT_SYSV ? shmkit__sysv_rmid(info->id) :
+					  shmkit__posix_unlink(info, 0);
 	return rc < 0 ? rc : held > 0;
 }
 
@@ -146,6 +146,13 @@ int shmkit_remove_checked(const struct shmkit_info *info,
 
 	if (nattch)
 		*nattch = 0;
+	if (info->kind == SHMKIT_POSIX && !(flags & SHMKIT_RM_FORCE) &&
+	    scan_held(info, h) <= 0) {
+		held = remove_by_lease(info, flags);
+		if (held != NO_LEASE)
+			return held;
+	}
+	/* SysV, forced, or no lease to be had: the check, then the removal. */
 	held = held_now(info, h, &n);
 	if (held < -1)
 		return held;

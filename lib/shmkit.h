@@ -1182,9 +1182,9 @@ int shmkit_filter_match(const struct shmkit_filter *f,
 
 /*
  * shmkit_remove_checked:
- * @info: the segment, a snapshot from shmkit_list() or shmkit_stat()
- * @h: a holder snapshot taken after @info, or NULL (then no POSIX object
- *	can be shown to be unheld)
+ * @info: the segment, a snapshot from shmkit_list_at() or shmkit_stat()
+ * @h: a holder snapshot taken after @info, or NULL; for POSIX it names
+ *	holders, and decides alone only where the kernel cannot be asked
  * @flags: SHMKIT_RM_FORCE, SHMKIT_RM_DRYRUN or 0
  * @nattch: optional; SysV: the attachments the kernel counted right before
  *	the removal (0 for POSIX)
@@ -1193,20 +1193,24 @@ int shmkit_filter_match(const struct shmkit_filter *f,
  * segment is still the one @info describes and that nothing holds it.
  * SysV: IPC_STAT on the shmid (same creator, same key unless marked for
  * removal) gives nattch, then IPC_RMID; a held segment is only marked for
- * removal. POSIX: @h decides whether it is held (by device and inode, as
- * shmkit_info_orphan()), then fstatat(2) without following symlinks must
- * find the same regular file, then unlink(2). With SHMKIT_RM_DRYRUN every
- * check runs, permission is judged by shmkit_may_remove() and nothing
- * changes. What remains is the window between the check and the removal,
- * in which a process may attach (SysV) or open the object (POSIX).
+ * removal. POSIX with no holder in @h: a write lease (granted only while
+ * no other open file description exists; to the owner or CAP_LEASE) is
+ * the check, and the object is moved to a private name and unlinked under
+ * it, or put back when an open raced in (see shmrm(1)). Where no lease can
+ * be had, or with SHMKIT_RM_FORCE, @h decides (by device and inode), then
+ * fstatat(2) without following symlinks must find the same regular file,
+ * then unlink(2). With SHMKIT_RM_DRYRUN every check runs, permission is
+ * judged by shmkit_may_remove() and nothing changes.
  *
- * Returns: 0 removed, nothing held it; 1 removed although held (only with
+ * Returns: 0 removed, nothing held it; 1 removed although held (with
  * SHMKIT_RM_FORCE: SysV marked for removal, POSIX unlinked while mapped or
- * open); -EBUSY held, not removed; -EAGAIN a POSIX object no holder was
- * found for while @h is NULL or incomplete, not removed; -ENOENT gone, or
- * replaced by another segment; -SHMKIT_ENOTSHM the name is no longer a
- * regular file; -EPERM or -EACCES not allowed (also for a held segment
- * the caller could not remove anyway: refused as such, not as held).
+ * open; without: an open arrived in the last window under the lease);
+ * -EBUSY held, not removed; -EAGAIN a POSIX object that no lease could be
+ * had for and no holder was found for while @h is NULL or incomplete, not
+ * removed; -ENOENT gone, or replaced by another segment; -SHMKIT_ENOTSHM
+ * the name is no longer a regular file; -EPERM or -EACCES not allowed
+ * (also for a held segment the caller could not remove anyway: refused as
+ * such, not as held).
  */
 int shmkit_remove_checked(const struct shmkit_info *info,
 			  const struct shmkit_holders *h, unsigned flags,

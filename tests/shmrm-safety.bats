@@ -181,9 +181,10 @@ shmrm: cannot remove '/fifo': not a shared memory object"
 	assert_equal "$stderr" ""
 	[[ ! -e /dev/shm/${SHM_NAME#/} ]]
 	# held by a process nobody cannot examine: the lease is refused, so kept
-	exec 3<"/dev/shm/${SHM_NAME2#/}"
+	fd_holder "$SHM_NAME2"
 	run -1 --separate-stderr as_nobody shmrm "$SHM_NAME2"
-	exec 3<&-
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
 	assert_equal "$stderr" "shmrm: cannot remove '$SHM_NAME2': held by processes not visible here; --force unlinks it anyway"
 	run -0 --separate-stderr as_nobody shmrm --all --posix
 	assert_equal "$stderr" ""
