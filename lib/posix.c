@@ -197,28 +197,6 @@ static int take_lease(int fd)
 	return 0;
 }
 
-int shmkit__posix_held(const struct shmkit_info *info)
-{
-	sigset_t saved;
-	int dfd, fd, rc;
-
-	if (!shmkit__posix_is_object_name(info->name + 1))
-		return -SHMKIT_ENOTSHM;
-	dfd = open(SHMKIT__SHM_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	fd = lease_open(dfd, info->name + 1, info);
-	close(dfd);
-	if (fd == -EBUSY)
-		return 1;	/* someone else's lease: that someone has it open */
-	if (fd < 0)
-		return fd;
-	sigio_block(&saved);
-	rc = take_lease(fd);
-	close(fd);		/* and with it the lease */
-	sigio_restore(&saved);
-	return rc;
-}
 
 /* The lease on @fd is being broken: some open of the file is waiting. */
 static int lease_broken(int fd)
@@ -281,6 +259,13 @@ int shmkit__posix_unlink_unheld(const struct shmkit_info *info, int dry_run)
 	sigio_restore(&saved);
 	close(dfd);
 	return rc;
+}
+
+int shmkit__posix_held(const struct shmkit_info *info)
+{
+	int rc = shmkit__posix_unlink_unheld(info, 1);
+
+	return rc == -EBUSY ? 1 : rc;
 }
 
 /*
