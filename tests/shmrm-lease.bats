@@ -159,7 +159,7 @@ one_holder() {
 @test "where root cannot read every process, the lease decides and shmls names what it could not read" {
 	require_root "compares with root's view"
 	incomplete_note || skip "every process is readable in this PID namespace (the [no pidns] run checks this)"
-	[[ ! -r /proc/1/maps ]] || skip "PID 1 is readable here: no process hides from root"
+	! head -c 1 /proc/1/maps >/dev/null 2>&1 || skip "PID 1 is readable here: no process hides from root"
 	mk_posix "$SHM_NAME" 4096
 	hold ro
 	run -0 --separate-stderr shmls -rn -o REF,HOLDERS,ORPHAN "$SHM_NAME"
