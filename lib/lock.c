@@ -16,8 +16,16 @@
 #include "internal.h"
 
 /*
- * POSIX objects: an OFD lock over the whole object (start 0, length 0) on
- * the object's own fd, F_RDLCK to read and F_WRLCK to write.
+ * POSIX objects: OFD locks on the object's own fd, on two ranges of it.
+ * The data range [0, POSIX_INTENT) is every byte an object can have
+ * (tmpfs caps the size at OFF_MAX); the intent byte POSIX_INTENT lies past
+ * any end. A writer takes F_WRLCK on the intent byte, then F_WRLCK on the
+ * data range, and keeps both. A reader takes F_RDLCK on the intent byte,
+ * drops it at once, then takes F_RDLCK on the data range. A writer waiting
+ * for readers to drain thus holds the intent byte, and readers that come
+ * after it wait behind it: writers have priority, as with SysV below.
+ * Linux queues no lock request behind a waiting one, so a plain
+ * whole-object lock would let back-to-back readers starve a writer.
  *
  * SysV segments have no fd, and readers may create nothing, so they use
  * two bytes of the /dev/shm directory, which everyone can open read-only:
@@ -30,6 +38,8 @@
  * the writer keeps its byte and waits for readers to drain. Two writers
  * that see each other both back off for a random while.
  */
+
+#define POSIX_INTENT ((off_t)INT64_MAX)
 
 static off_t sysv_byte(const struct shmkit_seg *seg, unsigned how)
 {
@@ -94,17 +104,34 @@ static int backoff(unsigned *step, int64_t deadline, int jitter)
 	return 0;
 }
 
-static int lock_posix(struct shmkit_seg *seg, unsigned how, int64_t deadline)
+/* One OFD lock, waited for until @deadline (-1: for ever). */
+static int setlk_until(int fd, short type, off_t start, off_t len, int64_t deadline)
 {
-	short type = how == SHMKIT_LOCK_WRITE ? F_WRLCK : F_RDLCK;
 	unsigned step = 0;
 	int rc;
 
 	if (deadline < 0)
-		return setlk(seg->fd, type, 0, 0, 1);
-	while ((rc = setlk(seg->fd, type, 0, 0, 0)) == -EAGAIN)
+		return setlk(fd, type, start, len, 1);
+	while ((rc = setlk(fd, type, start, len, 0)) == -EAGAIN)
 		if (backoff(&step, deadline, 0) < 0)
 			return -ETIMEDOUT;
+	return rc;
+}
+
+static int lock_posix(struct shmkit_seg *seg, unsigned how, int64_t deadline)
+{
+	short type = how == SHMKIT_LOCK_WRITE ? F_WRLCK : F_RDLCK;
+	int fd = seg->fd, rc;
+
+	rc = setlk_until(fd, type, POSIX_INTENT, 1, deadline);
+	if (rc < 0)
+		return rc;
+	/* A reader only waits for writers ahead of it; it does not hold them off. */
+	if (how == SHMKIT_LOCK_READ)
+		setlk(fd, F_UNLCK, POSIX_INTENT, 1, 0);
+	rc = setlk_until(fd, type, 0, POSIX_INTENT, deadline);
+	if (rc < 0 && how == SHMKIT_LOCK_WRITE)
+		setlk(fd, F_UNLCK, POSIX_INTENT, 1, 0);
 	return rc;
 }
 
@@ -222,6 +249,7 @@ int shmkit_seg_unlock(struct shmkit_seg *seg)
 	if (!seg->locked)
 		return rc;
 	if (seg->ref.kind == SHMKIT_POSIX) {
+		/* Both ranges: the data range and a writer's intent byte. */
 		setlk(seg->lockfd, F_UNLCK, 0, 0, 0);
 	} else {
 		/* Closing the last fd of an open file drops its OFD locks. */

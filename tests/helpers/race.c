@@ -9,7 +9,11 @@
  * torn unless all its bytes are one of the patterns' values. -u passes
  * --no-lock to both programs; -s starts no more reads after a torn one
  * (and none start after a failure).
- * Prints "READS TORN WRITES". Exit status 1 when a program failed or a
+ * A read overtakes a write when its shmread started after that shmwrite
+ * and ended before it: under a lock that favours a waiting writer, only
+ * reads that got past the lock while the writer was still starting can.
+ * Prints "READS TORN WRITES OVERTAKES WORST": the overtakes summed over
+ * all writes, and the most any one write suffered. Exit status 1 when a program failed or a
  * read was not the segment's length, 2 for a usage error.
  */
 #include <sys/types.h>
@@ -36,6 +40,8 @@ struct kid {
 	size_t got;		/* reader: bytes so far */
 	int first;		/* reader: the first byte, or -1 */
 	int mixed;		/* reader: saw a byte other than the first */
+	unsigned long seq;	/* when it started, counting every start */
+	unsigned long overtaken;	/* writer: reads that overtook it so far */
 };
 
 struct race {
@@ -44,6 +50,7 @@ struct race {
 	size_t size;			/* each read must be this long */
 	unsigned char value[256];	/* 1 for the patterns' byte values */
 	unsigned long want, started, reads, torn, writes;
+	unsigned long spawns, overtakes, worst;
 	int readers, failed;
 	struct kid kids[MAX_KIDS];
 	size_t nkids;
@@ -117,6 +124,8 @@ static void spawn(struct race *r, struct kid *k, const char *prog, int to)
 		exit(1);
 	}
 	k->fd = p[0];
+	k->seq = r->spawns++;
+	k->overtaken = 0;
 	k->got = 0;
 	k->first = -1;
 	k->mixed = 0;
@@ -152,11 +161,22 @@ static int reap(struct kid *k, const char *what)
 	return -1;
 }
 
+/* A read has ended: it overtook every write still running that started before it. */
+static void overtake(struct race *r, const struct kid *k)
+{
+	size_t i;
+
+	for (i = 0; i < r->nkids; i++)
+		if (r->kids[i].pid && r->kids[i].pattern && r->kids[i].seq < k->seq)
+			r->kids[i].overtaken++;
+}
+
 static void reader_done(struct race *r, struct kid *k)
 {
 	int first = k->first, mixed = k->mixed;
 	size_t got = k->got;
 
+	overtake(r, k);
 	if (reap(k, "shmread") < 0)
 		r->failed = 1;
 	r->reads++;
@@ -185,6 +205,9 @@ static void writer_done(struct race *r, struct kid *k, int readers_left)
 	if (reap(k, "shmwrite") < 0)
 		r->failed = 1;
 	r->writes++;
+	r->overtakes += k->overtaken;
+	if (k->overtaken > r->worst)
+		r->worst = k->overtaken;
 	/* Writers keep writing while any read is still under way. */
 	if (!stopping(r) || readers_left)
 		spawn(r, k, "shmwrite", STDERR_FILENO);
@@ -288,6 +311,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < r.readers && !stopping(&r); i++)
 		start_reader(&r, &r.kids[r.nkids++]);
 	run(&r);
-	printf("%lu %lu %lu\n", r.reads, r.torn, r.writes);
+	printf("%lu %lu %lu %lu %lu\n", r.reads, r.torn, r.writes, r.overtakes, r.worst);
 	return r.failed;
 }
