@@ -60,6 +60,10 @@ int shmkit__sysv_list(int procfd, struct shmkit__vec *vec);
 int shmkit__sysv_stat(const struct shmkit_ref *ref, struct shmkit_info *out);
 /* IPC_RMID on @id: 0, -ENOENT, -EPERM. */
 int shmkit__sysv_rmid(int id);
+/* The attachment count of @info's segment now; -ENOENT gone or reused. */
+int shmkit__sysv_nattch(const struct shmkit_info *info, uint64_t *nattch);
+/* IPC_RMID only while unattached, others kept out meanwhile: 0, -EBUSY (held), -errno. */
+int shmkit__sysv_rmid_unheld(const struct shmkit_info *info, uint64_t *nattch);
 int shmkit__sysv_create(const struct shmkit_ref *ref, size_t size, mode_t mode,
 			unsigned flags, struct shmkit_seg *seg);
 int shmkit__sysv_open(const struct shmkit_ref *ref, unsigned flags,

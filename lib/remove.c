@@ -1,13 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* remove.c: the one removal decision for both kinds: held? dry run? remove, keep or refuse. */
 #include <sys/capability.h>
-#include <sys/ipc.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -26,42 +23,6 @@ int shmkit_may_remove(const struct shmkit_info *info)
 		return 0;
 	return !(dir.st_mode & S_ISVTX) || me == info->uid || me == dir.st_uid ||
 	       shmkit_cap_has(CAP_FOWNER) > 0;
-}
-
-/*
- * The attachment count straight from the kernel. IPC_STAT needs read
- * permission, which an owner may have taken away from itself; then the
- * /proc/sysvipc/shm line (slower: one read of every segment) stands in.
- */
-static int sysv_recheck(const struct shmkit_info *info, uint64_t *nattch)
-{
-	struct shmkit_ref ref = { .kind = SHMKIT_SYSV, .by = SHMKIT_BY_ID };
-	struct shmkit_info now;
-	struct shmid_ds ds;
-	int rc;
-
-	if (shmctl(info->id, IPC_STAT, &ds) == 0) {
-		/* shmids are reused: a different creator is a different segment. */
-		if (ds.shm_perm.cuid != info->cuid ||
-		    (ds.shm_perm.__key != info->key && !(ds.shm_perm.mode & SHM_DEST)))
-			return -ENOENT;
-		*nattch = ds.shm_nattch;
-		return 0;
-	}
-	if (errno == EINVAL || errno == EIDRM)
-		return -ENOENT;
-	if (errno != EACCES)
-		return -errno;
-	if (!shmkit_may_remove(info))
-		return -EPERM;
-	ref.id = info->id;
-	rc = shmkit__sysv_stat(&ref, &now);
-	if (rc < 0)
-		return rc;
-	if (now.cuid != info->cuid)
-		return -ENOENT;
-	*nattch = now.nattch;
-	return 0;
 }
 
 /* What shmkit__posix_unlink_unheld() says when no lease can be had. */
@@ -107,12 +68,13 @@ static int held_now(const struct shmkit_info *info, const struct shmkit_holders 
 
 	if (info->kind == SHMKIT_POSIX)
 		return scan_held(info, h);
-	rc = sysv_recheck(info, nattch);
+	rc = shmkit__sysv_nattch(info, nattch);
 	return rc < 0 ? rc : *nattch > 0;
 }
 
 /*
- * The one decision for both kinds where no lease decides, in this order:
+ * The one decision for both kinds where neither a lease nor the shut
+ * decides, in this order:
  * held (kept unless forced; what the caller may not remove anyway is
  * refused as such), dry run (judged by shmkit_may_remove()), then the
  * removal itself.
@@ -131,7 +93,7 @@ static int decide(const struct shmkit_info *info, int held, unsigned flags)
 			return rc;
 		return shmkit_may_remove(info) ? held > 0 : -EPERM;
 	}
-	/* FIXME: without a lease a process may open or attach it between the check and here. */
+	/* FIXME: without a lease a process may open it between the check and here. */
 	rc = info->kind == SHMKIT_SYSV ? shmkit__sysv_rmid(info->id) :
 					  shmkit__posix_unlink(info, 0);
 	return rc < 0 ? rc : held > 0;
@@ -152,7 +114,16 @@ int shmkit_remove_checked(const struct shmkit_info *info,
 		if (held != NO_LEASE)
 			return held;
 	}
-	/* SysV, forced, or no lease to be had: the check, then the removal. */
+	if (info->kind == SHMKIT_SYSV && !(flags & (SHMKIT_RM_FORCE | SHMKIT_RM_DRYRUN))) {
+		/* Counted, shut to attachers, counted again: removed or reopened. */
+		held = shmkit__sysv_rmid_unheld(info, &n);
+		if (nattch)
+			*nattch = n;
+		if ((held == -EBUSY || held == -EPERM) && !shmkit_may_remove(info))
+			return -EPERM;
+		return held;
+	}
+	/* Forced, a dry run, or no lease to be had: the check, then the removal. */
 	held = held_now(info, h, &n);
 	if (held < -1)
 		return held;

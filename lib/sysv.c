@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,95 @@ int shmkit__sysv_rmid(int id)
 	if (shmctl(id, IPC_RMID, NULL) < 0)
 		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
 	return 0;
+}
+
+/*
+ * @info's segment as the kernel has it now, into @ds. IPC_STAT needs read
+ * permission, which an owner may have taken away from itself (and which
+ * shmkit__sysv_rmid_unheld() takes away); SHM_STAT_ANY (Linux 4.17) checks
+ * none and, given a shmid, looks at its slot. The /proc line is the last
+ * resort (a read of every segment). -ENOENT when it is gone or the id now
+ * names another segment (shmids are reused).
+ */
+static int stat_now(const struct shmkit_info *info, struct shmid_ds *ds)
+{
+	struct shmkit_info now;
+	int rc;
+
+	if (shmctl(info->id, IPC_STAT, ds) < 0) {
+		if (errno == EINVAL || errno == EIDRM)
+			return -ENOENT;
+		if (errno != EACCES)
+			return -errno;
+		rc = shmctl(info->id, SHM_STAT_ANY, ds);
+		if (rc >= 0 && rc != info->id)
+			return -ENOENT;
+		if (rc < 0) {
+			rc = stat_id(info->id, &now);
+			if (rc < 0)
+				return rc;
+			memset(ds, 0, sizeof(*ds));
+			ds->shm_perm.__key = now.key;
+			ds->shm_perm.uid = now.uid;
+			ds->shm_perm.gid = now.gid;
+			ds->shm_perm.cuid = now.cuid;
+			ds->shm_perm.mode = (unsigned short)now.mode;
+			ds->shm_nattch = now.nattch;
+		}
+	}
+	if (ds->shm_perm.cuid != info->cuid ||
+	    (ds->shm_perm.__key != info->key && !(ds->shm_perm.mode & SHM_DEST)))
+		return -ENOENT;
+	return 0;
+}
+
+int shmkit__sysv_nattch(const struct shmkit_info *info, uint64_t *nattch)
+{
+	struct shmid_ds ds;
+	int rc = stat_now(info, &ds);
+
+	if (rc == 0)
+		*nattch = ds.shm_nattch;
+	return rc;
+}
+
+/*
+ * Remove @info's segment only if nothing is attached, with the window
+ * between the count and IPC_RMID closed to processes without
+ * CAP_IPC_OWNER: its permission bits go first (IPC_SET, mode 000, which
+ * the remover may do: the same owner, creator or CAP_SYS_ADMIN rule as
+ * IPC_RMID), so shmat(2) refuses them with EACCES (ipc/util.c ipcperms()),
+ * then the count is read again. Held after all, the mode is put back and
+ * -EBUSY returned, *nattch set. Signals wait meanwhile: a segment must not
+ * be left shut by a ^C.
+ */
+int shmkit__sysv_rmid_unheld(const struct shmkit_info *info, uint64_t *nattch)
+{
+	struct shmid_ds ds, shut;
+	sigset_t all, old;
+	int rc;
+
+	rc = stat_now(info, &ds);
+	if (rc < 0)
+		return rc;
+	*nattch = ds.shm_nattch;
+	if (ds.shm_nattch > 0)
+		return -EBUSY;
+	shut = ds;
+	shut.shm_perm.mode &= (unsigned short)~0777;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if (shmctl(info->id, IPC_SET, &shut) < 0) {
+		rc = errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+	} else if ((rc = stat_now(info, &shut)) == 0 && shut.shm_nattch > 0) {
+		*nattch = shut.shm_nattch;
+		rc = shmctl(info->id, IPC_SET, &ds) < 0 && errno != EINVAL && errno != EIDRM ?
+			     -errno : -EBUSY;
+	} else if (rc == 0) {
+		rc = shmkit__sysv_rmid(info->id);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 /* Name the limit behind a shmget() failure, when one was hit. */

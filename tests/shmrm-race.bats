@@ -43,18 +43,60 @@ figure() {
 	assert_output ""
 }
 
-@test "a System V segment attached between shmrm's check and IPC_RMID is only marked for removal: the window is measured" {
+# sysv_line OUTPUT N: rmrace's SysV line is whole and its rounds add up
+sysv_line() {
+	[[ $1 =~ ^"sysv: $2 rounds, attach first "[0-9]+", shmrm first "[0-9]+", kept "[0-9]+", removed while attached "[0-9]+", refused "[0-9]+$ ]] ||
+		fail "unexpected output: $1"
+	(($(figure "attach first" "$1") + $(figure "shmrm first" "$1") == $2)) || fail "rounds do not add up: $1"
+	(($(figure kept "$1") + $(figure "removed while attached" "$1") == $(figure "attach first" "$1"))) ||
+		fail "an attach's round is unaccounted for: $1"
+}
+
+@test "a System V segment is shut before its last count: an attacher without CAP_IPC_OWNER is never left holding a removed segment" {
+	local n
+	n=$(rounds 1000)
+	run -0 --separate-stderr "$HELPERS/rmrace" -n "$n" -u 65534 sysv "$SHM_KEY"
+	echo "# $output" >&3
+	assert_equal "$stderr" ""
+	sysv_line "$output" "$n"
+	assert_equal "$(figure "removed while attached" "$output")" 0
+	[[ $(sysv_count) == 0 ]]
+}
+
+@test "a System V segment attached by root between shmrm's last count and IPC_RMID is only marked for removal: the window is measured" {
 	local n
 	n=$(rounds 1000)
 	run -0 --separate-stderr "$HELPERS/rmrace" -n "$n" sysv "$SHM_KEY"
 	echo "# $output" >&3
 	assert_equal "$stderr" ""
-	[[ $output =~ ^"sysv: $n rounds, attach first "[0-9]+", shmrm first "[0-9]+", kept "[0-9]+", removed while attached "[0-9]+$ ]] ||
-		fail "unexpected output: $output"
-	(($(figure "attach first" "$output") + $(figure "shmrm first" "$output") == n)) || fail "rounds do not add up: $output"
-	(($(figure kept "$output") + $(figure "removed while attached" "$output") == $(figure "attach first" "$output"))) ||
-		fail "an attach's round is unaccounted for: $output"
+	sysv_line "$output" "$n"
+	# root is never shut out (CAP_IPC_OWNER)
+	assert_equal "$(figure refused "$output")" 0
 	[[ $(sysv_count) == 0 ]]
+}
+
+@test "a System V segment attached just before shmrm shuts it is counted again, kept and gets its mode back" {
+	command -v strace >/dev/null || skip "strace is not installed (make deps)"
+	local id rm_pid rc i
+	id=$(mk_sysv "$SHM_KEY" 4096 0640)
+	# shmrm's second shmctl is the shut (IPC_SET): it waits 3 s, in which
+	# our holder attaches, waited for in the attachment count, not timed
+	traced -o "$T/trace" -e trace=shmctl -e inject=shmctl:delay_enter=3000000:when=2 shmrm -v "$id" >"$T/rm.out" 2>"$T/rm.err" &
+	rm_pid=$!
+	for ((i = 0; i < 200; i++)); do
+		grep -q IPC_STAT "$T/trace" 2>/dev/null && break
+		sleep 0.05
+	done
+	start_holder "$SHM_KEY"
+	rc=0
+	wait "$rm_pid" || rc=$?
+	assert_equal "$rc" 1
+	grep -q "IPC_SET, {shm_perm={uid=0, gid=0, mode=000}}) = 0" "$T/trace" || fail "shmrm never shut it: $(cat "$T/trace")"
+	assert_equal "$(cat "$T/rm.out")" ""
+	grep -q "held" "$T/rm.err" || fail "not said to be held: $(cat "$T/rm.err")"
+	# still there, attached, under its own mode again
+	assert_equal "$(sysv_field "$id" 3)" 640
+	assert_equal "$(sysv_field "$id" 7)" 1
 }
 
 # wait_locks REGEX: until a line of /proc/locks matches (10 s at most)

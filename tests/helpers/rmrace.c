@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rmrace -n ROUNDS posix /NAME | sysv 0xKEY: an opener against the real
- * shmrm from PATH, ROUNDS times, counting the rounds in which the opener
- * ends up holding a segment that shmrm said it removed from nobody.
+ * rmrace -n ROUNDS [-u UID] posix /NAME | sysv 0xKEY: an opener against the
+ * real shmrm from PATH, ROUNDS times, counting the rounds in which the
+ * opener ends up holding a segment that shmrm said it removed from nobody.
+ * -u: the opener runs as UID (and its group), without root's capabilities,
+ * and the segment is made mode 0666 so that it may open it.
  *
  * Each round makes the segment afresh, forks the opener (waiting on a
  * pipe), starts shmrm -v (POSIX: by ref and --orphans in turn; SysV: by
@@ -19,11 +21,12 @@
  *   posix: R rounds, opener first A, shmrm first B, kept K, reported held
  *   W, violations V, lost L
  *   sysv: R rounds, attach first A, shmrm first B, kept K, removed while
- *   attached W
+ *   attached W, refused E
  * A POSIX violation: the opener holds the object, its name is gone, and
  * shmrm reported "removed" with no "held" note. Lost: shmrm kept it (said
  * held) yet the name is gone. For SysV, W counts segments shmrm reported
- * "removed" that the opener had attached (only marked for removal).
+ * "removed" that the opener had attached (only marked for removal), and
+ * E the attaches refused with EACCES while shmrm had the segment shut.
  * Exit status 0; 1 when a program failed or said something inconsistent
  * (the message names the round), 2 for a usage error.
  */
@@ -36,6 +39,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +64,8 @@ static int sysv;
 static char name[4100];		/* "/NAME" */
 static char path[4200];		/* "/dev/shm/NAME" */
 static key_t key;
+static uid_t as_uid = (uid_t)-1;	/* -u */
+static mode_t seg_mode = 0600;
 
 static void die(const char *what)
 {
@@ -107,6 +113,9 @@ static void opener(int go, int check, int report, uint64_t delay, int id)
 	char c;
 	int fd = -1;
 
+	if (as_uid != (uid_t)-1 && (setresgid(as_uid, as_uid, as_uid) < 0 ||
+				    setgroups(0, NULL) < 0 || setresuid(as_uid, as_uid, as_uid) < 0))
+		die("opener: -u");
 	read_full(go, &c, 1, "opener: go");
 	until = now_ns() + delay;
 	/* asleep for most of it, leaving the CPU to shmrm; spun at the end */
@@ -182,13 +191,13 @@ static int make(void)
 	int fd, id = 0;
 
 	if (sysv) {
-		id = shmget(key, SIZE, IPC_CREAT | IPC_EXCL | 0600);
+		id = shmget(key, SIZE, IPC_CREAT | IPC_EXCL | (int)seg_mode);
 		if (id < 0)
 			die("shmget");
 		return id;
 	}
-	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, seg_mode);
+	if (fd < 0 || fchmod(fd, seg_mode) < 0)
 		die("shm_open");
 	if (ftruncate(fd, SIZE) < 0)
 		die("ftruncate");
@@ -240,16 +249,21 @@ int main(int argc, char **argv)
 {
 	unsigned long rounds = 0, round;
 	unsigned long first_opener = 0, first_rm = 0, kept = 0, held_note = 0,
-		      violations = 0, lost = 0, failed = 0;
+		      violations = 0, lost = 0, refused_open = 0, failed = 0;
 	double center = 0, avg_rm = 0;
 	char out[8192], err[8192], ref[64], want_removed[4200], want_held[4200];
 	char a_shmrm[] = "shmrm", a_verbose[] = "-v", a_orphans[] = "--orphans";
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n')
+	while ((opt = getopt(argc, argv, "n:u:")) != -1) {
+		if (opt == 'n') {
+			rounds = num(optarg);
+		} else if (opt == 'u') {
+			as_uid = (uid_t)num(optarg);
+			seg_mode = 0666;
+		} else {
 			goto usage;
-		rounds = num(optarg);
+		}
 	}
 	if (optind + 2 != argc || rounds == 0)
 		goto usage;
@@ -367,8 +381,13 @@ int main(int argc, char **argv)
 			failed = 1;
 			break;
 		}
+		if (!r.opened && sysv && r.err == EACCES && as_uid != (uid_t)-1) {
+			/* shut out while shmrm recounted: that is the point */
+			refused_open++;
+		}
 		if (!r.opened) {
-			if (r.err != ENOENT && r.err != EIDRM && r.err != EINVAL) {
+			if (r.err != ENOENT && r.err != EIDRM && r.err != EINVAL &&
+			    !(sysv && r.err == EACCES && as_uid != (uid_t)-1)) {
 				errno = r.err;
 				die("opener");
 			}
@@ -409,13 +428,13 @@ int main(int argc, char **argv)
 			failed = 1;
 	}
 	if (sysv)
-		printf("sysv: %lu rounds, attach first %lu, shmrm first %lu, kept %lu, removed while attached %lu\n",
-		       round, first_opener, first_rm, kept, held_note);
+		printf("sysv: %lu rounds, attach first %lu, shmrm first %lu, kept %lu, removed while attached %lu, refused %lu\n",
+		       round, first_opener, first_rm, kept, held_note, refused_open);
 	else
 		printf("posix: %lu rounds, opener first %lu, shmrm first %lu, kept %lu, reported held %lu, violations %lu, lost %lu\n",
 		       round, first_opener, first_rm, kept, held_note, violations, lost);
 	return failed;
 usage:
-	fprintf(stderr, "usage: rmrace -n ROUNDS posix /NAME | sysv 0xKEY\n");
+	fprintf(stderr, "usage: rmrace -n ROUNDS [-u UID] posix /NAME | sysv 0xKEY\n");
 	return 2;
 }
