@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # shmrm never pulls a segment out from under a process unless forced:
 # held references, --force, PID reuse, hostile /dev/shm entries, --target.
+# shmkit: also-without-pidns
 
 bats_require_minimum_version 1.5.0
 load test_helper

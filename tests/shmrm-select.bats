@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # shmrm --all and the filters it shares with shmls: --orphans, --older-than,
 # --user, --sysv, --posix, --name; --dry-run, --verbose, --quiet.
+# shmkit: also-without-pidns
 
 bats_require_minimum_version 1.5.0
 load test_helper
