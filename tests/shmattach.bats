@@ -33,7 +33,7 @@ maps_lines() {
 	id=$(mk_sysv "$SHM_KEY" 8192)
 	start_holder "$SHM_KEY"
 	run -0 cat "$HOLDER_ERR"
-	assert_output "shmattach: attached '$SHM_KEY' (8192 bytes, read-write); detaching in 60 seconds"
+	assert_output "shmattach: attached '$SHM_KEY' (8192 bytes, read-write); detaching in 600 seconds"
 }
 
 @test "shmattach without -t says it waits for SIGINT or SIGTERM" {
@@ -69,7 +69,7 @@ maps_lines() {
 	assert_equal "${#lines[@]}" 1
 	assert_output --regexp " rw-s 00000000 .* /dev/shm/${SHM_NAME#/}$"
 	run -0 cat "$HOLDER_ERR"
-	assert_output "shmattach: attached '$SHM_NAME' (4096 bytes, read-write); detaching in 60 seconds"
+	assert_output "shmattach: attached '$SHM_NAME' (4096 bytes, read-write); detaching in 600 seconds"
 	stop_holder "$HOLDER" || fail "shmattach exited with status $?"
 	[[ -f /dev/shm/${SHM_NAME#/} ]] || fail "shmattach removed the object"
 }
@@ -80,7 +80,7 @@ maps_lines() {
 	run -0 maps_lines "$HOLDER"
 	assert_output --regexp "^[0-9a-f]+-[0-9a-f]+ r--s .* $id +/SYSV"
 	run -0 cat "$HOLDER_ERR"
-	assert_output "shmattach: attached '$id' (4096 bytes, read-only); detaching in 60 seconds"
+	assert_output "shmattach: attached '$id' (4096 bytes, read-only); detaching in 600 seconds"
 }
 
 @test "shmattach --read-only maps a POSIX object read-only" {
@@ -102,7 +102,9 @@ maps_lines() {
 	id=$(mk_sysv "$SHM_KEY" 4096)
 	start=$SECONDS
 	run -0 --separate-stderr shmattach -t 2 "$SHM_KEY"
-	((SECONDS - start >= 1 && SECONDS - start <= 6)) || fail "took $((SECONDS - start)) seconds"
+	# not before its time; the upper bound only says it did end by itself
+	# (a loaded machine may take long to start it)
+	((SECONDS - start >= 1 && SECONDS - start <= 60)) || fail "took $((SECONDS - start)) seconds"
 	assert_output ""
 	assert_equal "$stderr" "shmattach: attached '$SHM_KEY' (4096 bytes, read-write); detaching in 2 seconds"
 	assert_equal "$(sysv_field "$id" 7)" 0

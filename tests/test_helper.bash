@@ -294,14 +294,14 @@ wait_exit() {
 	return 1
 }
 
-# start_holder REF [OPTION...]: run `shmattach OPTION... -t 60 REF` in the
+# start_holder REF [OPTION...]: run `shmattach OPTION... -t 600 REF` in the
 # background until it is attached; HOLDER is its pid (killed in teardown),
 # HOLDER_ERR the file with its stderr.
 start_holder() {
 	local ref=$1
 	shift
 	HOLDER_ERR=$T/holder.$((${#HOLDER_PIDS[@]} + 1)).err
-	shmattach "$@" -t 60 "$ref" </dev/null >/dev/null 2>"$HOLDER_ERR" 3>&- &
+	shmattach "$@" -t 600 "$ref" </dev/null >/dev/null 2>"$HOLDER_ERR" 3>&- &
 	HOLDER=$!
 	HOLDER_PIDS+=("$HOLDER")
 	wait_attached "$HOLDER" || return 1
@@ -333,7 +333,7 @@ stop_holder() {
 
 # fd_holder /NAME: a process (comm "sleep") that only has the object open.
 fd_holder() {
-	bash -c 'exec 3<"$1" && exec sleep 60' _ "/dev/shm/${1#/}" </dev/null >/dev/null 2>&1 &
+	bash -c 'exec 3<"$1" && exec sleep 600' _ "/dev/shm/${1#/}" </dev/null >/dev/null 2>&1 &
 	HOLDER=$!
 	HOLDER_PIDS+=("$HOLDER")
 	local i
