@@ -217,7 +217,7 @@ static void check(struct opts *o, size_t n)
 			(o->json ? SHMKIT_CELL_JSON : 0);
 	filter_check(&o->fo, &o->f, &o->tpid);
 	if (o->holders_of && (shmkit_parse_id(o->holders_of, INT32_MAX, &o->hpid) < 0 || !o->hpid))
-		usage_error("invalid PID '%s'", o->holders_of);
+		usage_error("invalid process id '%s'", o->holders_of);
 
 	/* Columns: the defaults, or -t/-c sets; -o replaces or (+) appends; -p appends. */
 	shmkit_cols_preset((o->times ? SHMKIT_COLS_TIMES : 0) |

@@ -169,7 +169,7 @@ $SHM_NAME2"
 	assert_output ""
 	assert_equal "$stderr" "shmls: cannot examine '999999': no such process"
 	run -2 --separate-stderr shmls --holders-of 12x
-	assert_equal "$stderr" "$(usage_error shmls "invalid PID '12x'")"
+	assert_equal "$stderr" "$(usage_error shmls "invalid process id '12x'")"
 }
 
 # bats test_tags=needs:root
