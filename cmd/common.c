@@ -233,6 +233,13 @@ int nsall_report(const struct shmkit_nsall_notes *nt)
 		     nt->skipped, nt->skipped == 1 ? "namespace" : "namespaces",
 		     (unsigned)geteuid(), cap);
 	}
+	if (nt->unreadable && shmkit_cap_has(CAP_SYS_PTRACE) <= 0)
+		note("%zu %s could not be examined, so their namespaces may be missing "
+		     "(you are uid %u without CAP_SYS_PTRACE)", nt->unreadable,
+		     nt->unreadable == 1 ? "process" : "processes", (unsigned)geteuid());
+	else if (nt->unreadable)
+		note("%zu %s could not be examined, so their namespaces may be missing",
+		     nt->unreadable, nt->unreadable == 1 ? "process" : "processes");
 	return status;
 }
 

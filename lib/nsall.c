@@ -151,6 +151,7 @@ static int walk(struct walk *w, int procfd, const struct shmkit_filter *f,
 		goto out;
 	}
 	n = shmkit_nsscan_list(s, &v);
+	w->nt.unreadable = shmkit_nsscan_unreadable(s);
 	done = calloc(n ? n : 1, sizeof(*done));
 	if (!done) {
 		shmkit_nsscan_free(s);

@@ -15,6 +15,7 @@ struct shmkit_nsscan {
 	struct shmkit_nsinfo *v;
 	size_t n, cap;
 	struct shmkit_holders *h;
+	size_t unreadable;	/* processes whose namespaces could not be read */
 };
 
 void shmkit_nsscan_free(struct shmkit_nsscan *s)
@@ -38,6 +39,11 @@ size_t shmkit_nsscan_list(const struct shmkit_nsscan *s, const struct shmkit_nsi
 const struct shmkit_holders *shmkit_nsscan_holders(const struct shmkit_nsscan *s)
 {
 	return s->h;
+}
+
+size_t shmkit_nsscan_unreadable(const struct shmkit_nsscan *s)
+{
+	return s->unreadable;
 }
 
 /*
@@ -120,6 +126,7 @@ static int scan_one(struct shmkit_nsscan *s, int procfd, const char *name, pid_t
 		rc = 0;	/* exited, or a zombie: it has no namespaces left */
 	} else if (rc < 0) {
 		shmkit__holders_note_unreadable(s->h, pidfd, (pid_t)pid, rc);
+		s->unreadable++;
 		rc = 0;
 	} else if (!(e = find_or_add(s, &ns, (pid_t)pid))) {
 		rc = -ENOMEM;

@@ -1281,6 +1281,16 @@ size_t shmkit_nsscan_list(const struct shmkit_nsscan *s, const struct shmkit_nsi
 const struct shmkit_holders *shmkit_nsscan_holders(const struct shmkit_nsscan *s);
 
 /*
+ * shmkit_nsscan_unreadable:
+ * @s: a scan
+ *
+ * Returns: how many processes' namespaces could not be read (not
+ * permitted: another user's process without CAP_SYS_PTRACE), so that the
+ * namespaces they alone are in are missing from the scan.
+ */
+size_t shmkit_nsscan_unreadable(const struct shmkit_nsscan *s);
+
+/*
  * shmkit_nsscan_free:
  * @s: a scan, or NULL
  *
@@ -1776,6 +1786,8 @@ struct shmkit_nsall_notes {
 	size_t skipped;		/* not entered for want of privilege */
 	int skip_cap;		/* the capability that would allow them (CAP_*), or -1 */
 	size_t vanished;	/* their processes exited before they could be entered */
+	size_t unreadable;	/* processes whose namespaces could not be read,
+				   so that theirs may be missing */
 	int scan_rc;		/* why /proc could not be scanned (-errno), or 0 */
 	int list_rc;		/* the first listing that failed (-errno), or 0 */
 };
