@@ -96,14 +96,15 @@ static int visit_one(struct walk *w, const struct shmkit_nsscan *s,
 	int ipc = (kinds & SHMKIT_LIST_SYSV) && ns->ipcns != w->me->ipcns;
 	int mnt = (kinds & SHMKIT_LIST_POSIX) && ns->mntns != w->me->mntns;
 	struct shmkit_holders *h;
-	int rc = 0, rc2;
+	int rc = 0, rc2, in_ipc;
 
 	if (ipc)
 		rc = join(w->procfd, ns->pid, "ipc", CLONE_NEWIPC, ns->ipcns);
+	in_ipc = ipc && rc == 0;
 	if (rc == 0 && mnt)
 		rc = join(w->procfd, ns->pid, "mnt", CLONE_NEWNS, ns->mntns);
 	if (rc < 0) {
-		rc2 = leave(w, ipc, 0);
+		rc2 = leave(w, in_ipc, 0);
 		if (rc2 < 0)
 			return rc2;
 		if (rc == -ESRCH) {
