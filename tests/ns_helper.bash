@@ -71,13 +71,14 @@ ctr_start() {
 	return 1
 }
 
-# ctr_inner PID: the sleeping process at the bottom of PID's descendants.
+# ctr_inner PID: PID or the first sleeping process down its first children.
 ctr_inner() {
 	local pid=$1 kid
-	while kid=$(pgrep -P "$pid" | head -1) && [[ -n $kid ]]; do
+	while [[ $(cat "/proc/$pid/comm" 2>/dev/null) != sleep ]]; do
+		kid=$(pgrep -P "$pid" | head -1) && [[ -n $kid ]] || return 0
 		pid=$kid
 	done
-	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == sleep ]] && echo "$pid"
+	echo "$pid"
 }
 
 # ns_of PID KIND: the inode of PID's KIND namespace, as lsns prints it.
@@ -110,4 +111,12 @@ eval "helper_$(declare -f teardown)"
 teardown() {
 	ctr_stop
 	helper_teardown
+}
+
+# ctr_group_id WORD: like ctr_id, but every id of one test starts with the
+# same 16 digits, CTR_GROUP: --container "$CTR_GROUP" takes this test's
+# containers and nothing else on the machine.
+CTR_GROUP=$(ctr_id group | cut -c1-16)
+ctr_group_id() {
+	printf '%s%s' "$CTR_GROUP" "$(ctr_id "$1" | cut -c1-48)"
 }
