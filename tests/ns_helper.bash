@@ -41,7 +41,7 @@ pod_uid() {
 # takes), CTR_OUTER[NAME] the one started here.
 declare -gA CTR_PID CTR_OUTER
 ctr_start() {
-	local name=$1 cg=$2 script=$3 mode=${4:-} dir= ready=$T/ready.$1 i
+	local name=$1 cg=$2 script=$3 mode=${4:-} dir='' ready=$T/ready.$1 i
 	local -a ns=(--ipc --mount --pid --fork)
 	[[ $mode == single ]] && ns=(--ipc --mount)
 	if [[ -n $cg ]]; then
