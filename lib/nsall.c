@@ -198,7 +198,7 @@ static int visit_rows(struct walk *w, const struct shmkit_nsinfo *ns, unsigned k
 	size_t i;
 	int rc;
 
-	parts = reallocarray(w->parts, w->nparts + 1, sizeof(*parts));
+	parts = reallocarray(w->parts, w->nparts + 1, sizeof(struct shmkit_rows *));
 	if (!parts) {
 		shmkit_holders_free(h);
 		return -ENOMEM;
@@ -272,12 +272,13 @@ int shmkit_nsall_remove(int procfd, const struct shmkit_filter *f,
 			const struct shmkit_nsfilter *nf, int64_t now, unsigned flags,
 			shmkit_nsall_fn fn, void *payload, struct shmkit_nsall_notes *notes)
 {
-	struct walk w = { .visit = visit_remove, .f = f, .now = now, .flags = flags,
-			  .fn = fn, .payload = payload };
+	static const struct shmkit_filter none = { 0 };
+	struct walk w = { .visit = visit_remove, .f = f ? f : &none, .now = now,
+			  .flags = flags, .fn = fn, .payload = payload };
 	struct shmkit_nsscan *s = NULL;
 	int rc;
 
-	rc = walk(&w, procfd, f, nf, &s);
+	rc = walk(&w, procfd, w.f, nf, &s);
 	if (notes)
 		*notes = w.nt;
 	shmkit_nsscan_free(s);
