@@ -35,14 +35,15 @@ pod_uid() {
 
 # ctr_start NAME CGROUP SCRIPT [single]: run SCRIPT (bash) in a "container":
 # the process joins $CG2/shmkit-test-PID/CGROUP (none when CGROUP is empty),
-# then `unshare --ipc --mount --pid --fork` (with "single": --ipc --mount
+# then `unshare --ipc --mount --pid --fork --mount-proc` (its own /proc, as
+# a container has; with "single": --ipc --mount
 # only, one process), a tmpfs on /dev/shm, SCRIPT, then sleep. Waits until
 # SCRIPT is done; CTR_PID[NAME] is then a process inside (the one --target
 # takes), CTR_OUTER[NAME] the one started here.
 declare -gA CTR_PID CTR_OUTER
 ctr_start() {
 	local name=$1 cg=$2 script=$3 mode=${4:-} dir='' ready=$T/ready.$1 i
-	local -a ns=(--ipc --mount --pid --fork)
+	local -a ns=(--ipc --mount --pid --fork --mount-proc)
 	[[ $mode == single ]] && ns=(--ipc --mount)
 	if [[ -n $cg ]]; then
 		dir=$CG2/shmkit-test-$BATS_ROOT_PID/$cg
