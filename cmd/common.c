@@ -147,11 +147,11 @@ struct poptOption *filter_options(struct filter_opts *fo)
 		{ "target", '\0', POPT_ARG_STRING, &fo->target, 0,
 		  "only segments in the namespaces of process PID", "PID" },
 		{ "all-namespaces", 'A', POPT_ARG_NONE, &fo->all_ns, 0,
-		  "segments of every IPC namespace and every /dev/shm", NULL },
+		  "every IPC namespace and /dev/shm on the host", NULL },
 		{ "namespace", '\0', POPT_ARG_STRING, &fo->ns, 0,
-		  "only the IPC or mount namespace INODE (implies -A)", "INODE" },
+		  "-A, only IPC or mount namespace INODE", "INODE" },
 		{ "container", '\0', POPT_ARG_STRING, &fo->container, 0,
-		  "only containers whose id starts with PREFIX (implies -A)", "PREFIX" },
+		  "-A, only containers whose id starts so", "PREFIX" },
 		POPT_TABLEEND
 	};
 
