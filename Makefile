@@ -163,7 +163,7 @@ bench: $(BINS)
 # layers: lib/ files call only lower layers of the block in shmkit.h,
 # read from the objects' symbols (tests/layers).
 LINT_C     := $(sort $(wildcard lib/*.c cmd/*.c))
-LINT_SH    := tests/run tests/check-all tests/layers tests/test_helper.bash $(wildcard bench/*.sh)
+LINT_SH    := tests/run tests/check-all tests/layers tests/test_helper.bash tests/ns_helper.bash $(wildcard bench/*.sh)
 LINT_HDRS  := $(wildcard lib/*.h cmd/*.h) .clang-tidy
 TIDY_STAMP := $(LINT_C:%.c=$(BUILD)/tidy/%.ok)
 

@@ -146,6 +146,12 @@ struct poptOption *filter_options(struct filter_opts *fo)
 		{ "posix", '\0', POPT_ARG_NONE, &fo->posix, 0, "only POSIX objects", NULL },
 		{ "target", '\0', POPT_ARG_STRING, &fo->target, 0,
 		  "only segments in the namespaces of process PID", "PID" },
+		{ "all-namespaces", 'A', POPT_ARG_NONE, &fo->all_ns, 0,
+		  "every IPC namespace and /dev/shm on the host", NULL },
+		{ "namespace", '\0', POPT_ARG_STRING, &fo->ns, 0,
+		  "-A, only IPC or mount namespace INODE", "INODE" },
+		{ "container", '\0', POPT_ARG_STRING, &fo->container, 0,
+		  "-A, only containers whose id starts so", "PREFIX" },
 		POPT_TABLEEND
 	};
 
@@ -182,12 +188,69 @@ void filter_check(const struct filter_opts *fo, struct shmkit_filter *f, pid_t *
 	*target = (pid_t)pid;
 }
 
+int nsfilter_check(const struct filter_opts *fo, struct shmkit_nsfilter *nf)
+{
+	*nf = (struct shmkit_nsfilter){ .container = fo->container };
+	if (!fo->all_ns && !fo->ns && !fo->container)
+		return 0;
+	if (fo->target)
+		usage_error("--target cannot be used with -A, --namespace or --container");
+	if (fo->ns) {
+		const char *t = fo->ns;
+		uint32_t ino = 0;
+
+		/* lsns prints the number; readlink(1) gives ipc:[NUMBER]: take both. */
+		if (strncmp(t, "ipc:[", 5) == 0 || strncmp(t, "mnt:[", 5) == 0)
+			t += 5;
+		if (shmkit_parse_id(strndupa(t, strcspn(t, "]")), UINT32_MAX, &ino) < 0 || !ino ||
+		    (t != fo->ns && strcmp(t + strcspn(t, "]"), "]") != 0))
+			usage_error("invalid namespace '%s' (expected an inode number, as lsns prints it)",
+				    fo->ns);
+		nf->ns = (ino_t)ino;
+	}
+	if (fo->container && !fo->container[0])
+		usage_error("empty container id");
+	return 1;
+}
+
+int nsall_report(const struct shmkit_nsall_notes *nt)
+{
+	int status = EXIT_OK;
+	char cap[32];
+
+	if (nt->scan_rc < 0) {
+		note("cannot examine processes: %s", shmkit_strerror(nt->scan_rc));
+		status = EXIT_FAILED;
+	}
+	if (nt->list_rc < 0) {
+		note("cannot list segments: %s", shmkit_strerror(nt->list_rc));
+		status = EXIT_FAILED;
+	}
+	if (nt->skipped) {
+		if (nt->skip_cap < 0 || shmkit_cap_name(nt->skip_cap, cap, sizeof(cap)) < 0)
+			snprintf(cap, sizeof(cap), "CAP_SYS_ADMIN");
+		note("skipped %zu %s that you may not enter (you are uid %u without %s)",
+		     nt->skipped, nt->skipped == 1 ? "namespace" : "namespaces",
+		     (unsigned)geteuid(), cap);
+	}
+	if (nt->unreadable && shmkit_cap_has(CAP_SYS_PTRACE) <= 0)
+		note("%zu %s could not be examined, so their namespaces may be missing "
+		     "(you are uid %u without CAP_SYS_PTRACE)", nt->unreadable,
+		     nt->unreadable == 1 ? "process" : "processes", (unsigned)geteuid());
+	else if (nt->unreadable)
+		note("%zu %s could not be examined, so their namespaces may be missing",
+		     nt->unreadable, nt->unreadable == 1 ? "process" : "processes");
+	return status;
+}
+
 void filter_free(struct filter_opts *fo)
 {
 	free(fo->older_than);
 	free(fo->user);
 	free(fo->name);
 	free(fo->target);
+	free(fo->ns);
+	free(fo->container);
 }
 
 const char **operands(poptContext con, size_t *n)

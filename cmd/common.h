@@ -70,10 +70,10 @@ size_t parse_size(const char *text, unsigned flags, const char *what);
  * table that fills them. --name-match is kept as an alias of --name (the
  * name shmrm had), hidden from --help; the man pages document it.
  */
-#define FILTER_NOPTIONS 9
+#define FILTER_NOPTIONS 12
 struct filter_opts {
-	int orphans, sysv, posix;
-	char *older_than, *user, *name, *target;
+	int orphans, sysv, posix, all_ns;
+	char *older_than, *user, *name, *target, *ns, *container;
 	struct poptOption table[FILTER_NOPTIONS];	/* filter_options()'s */
 };
 
@@ -92,6 +92,20 @@ int filter_given(const struct filter_opts *fo);
  * is a usage error (exit 2). @f->name_glob points into @fo.
  */
 void filter_check(const struct filter_opts *fo, struct shmkit_filter *f, pid_t *target);
+
+/*
+ * -A and the namespace filters: 1 when -A, --namespace or --container was
+ * given (the last two imply -A), with @nf filled (pointing into @fo), else
+ * 0; a bad inode, or -A with --target, is a usage error (exit 2).
+ */
+int nsfilter_check(const struct filter_opts *fo, struct shmkit_nsfilter *nf);
+
+/*
+ * What -A could not see, on stderr: namespaces skipped for want of
+ * privilege, and why /proc or a listing failed. Returns EXIT_FAILED when
+ * something failed, else EXIT_OK.
+ */
+int nsall_report(const struct shmkit_nsall_notes *nt);
 
 /* Frees the strings popt handed over in @fo. */
 void filter_free(struct filter_opts *fo);

@@ -19,8 +19,10 @@ struct opts {
 	char *output, *tfmt, *sort_by, *holders_of;
 	uint32_t hpid;
 	pid_t tpid;
+	int all_ns;
 	struct filter_opts fo;
 	struct shmkit_filter f;
+	struct shmkit_nsfilter nf;
 	struct shmkit_cols cols;
 	struct shmkit_cell_opts cell;
 };
@@ -216,12 +218,18 @@ static void check(struct opts *o, size_t n)
 	o->cell.flags = (o->bytes || o->raw || o->json || o->export ? SHMKIT_CELL_EXACT : 0) |
 			(o->json ? SHMKIT_CELL_JSON : 0);
 	filter_check(&o->fo, &o->f, &o->tpid);
+	o->all_ns = nsfilter_check(&o->fo, &o->nf);
+	if (o->all_ns && (n || o->holders_of || o->global))
+		usage_error("-A cannot be used with REF, --holders-of or --global");
 	if (o->holders_of && (shmkit_parse_id(o->holders_of, INT32_MAX, &o->hpid) < 0 || !o->hpid))
 		usage_error("invalid process id '%s'", o->holders_of);
 
 	/* Columns: the defaults, or -t/-c sets; -o replaces or (+) appends; -p appends. */
 	shmkit_cols_preset((o->times ? SHMKIT_COLS_TIMES : 0) |
 			   (o->creator ? SHMKIT_COLS_CREATOR : 0), &o->cols);
+	for (size_t i = SHMKIT_COL_IPCNS; o->all_ns && i <= SHMKIT_COL_NSPID; i++)
+		if (o->json || i == SHMKIT_COL_CONTAINER)
+			shmkit_cols_add(&o->cols, (int)i);
 	if (o->output && (rc = shmkit_cols_parse(o->output, &o->cols, &bad)) < 0) {
 		if (rc == -ENOENT)
 			unknown_column(o->output + bad, strcspn(o->output + bad, ","));
@@ -289,9 +297,21 @@ static int list(struct opts *o, const char **args, const struct shmkit_ref *refs
 	if (o->hpid && scan_holders_of(o, &hof) < 0)
 		return EXIT_FAILED;
 	o->f.held_by = hof;
-	rc = shmkit_rows_list(o->cell.procfd, &o->f, refs, n, o->cell.now,
-			      o->holders ? SHMKIT_ROWS_HOLDERS : 0, &nt, &rows);
-	status = report(rc, &nt, rows, args, refs, n);
+	if (o->all_ns) {
+		struct shmkit_nsall_notes nn = { 0 };
+
+		rc = shmkit_nsall_rows(-1, &o->f, &o->nf, o->cell.now,
+				       o->holders ? SHMKIT_ROWS_HOLDERS : 0, &nn, &rows);
+		status = nsall_report(&nn);
+		if (rc < 0 && nn.scan_rc == 0)
+			note("cannot list every namespace: %s", shmkit_strerror(rc));
+		if (rc < 0 || report(0, &nt, rows, NULL, NULL, 0) != EXIT_OK)
+			status = EXIT_FAILED;
+	} else {
+		rc = shmkit_rows_list(o->cell.procfd, &o->f, refs, n, o->cell.now,
+				      o->holders ? SHMKIT_ROWS_HOLDERS : 0, &nt, &rows);
+		status = report(rc, &nt, rows, args, refs, n);
+	}
 	if (rc == 0)
 		show(o, rows);
 	shmkit_rows_free(rows);
@@ -351,13 +371,14 @@ int main(int argc, const char **argv)
 		return finish(con, EXIT_FAILED);
 	}
 	/* ftok: paths are the container's, so enter its namespaces first. */
-	if (o.tpid) {
+	if (o.tpid || o.all_ns)
 		drop_caps(keep_ns, ARRAY_SIZE(keep_ns));
+	if (o.tpid)
 		enter_target(o.fo.target, o.tpid, &o.cell.procfd);
-	}
 	for (i = 0; i < n; i++)
 		parse_ref(args[i], 0, &refs[i]);
-	drop_caps(keep, ARRAY_SIZE(keep));
+	if (!o.all_ns)
+		drop_caps(keep, ARRAY_SIZE(keep));
 
 	status = list(&o, args, refs, n);
 	free(refs);

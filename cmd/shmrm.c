@@ -28,6 +28,8 @@ struct run {
 	struct shmkit_holders *h;
 	size_t removed, held, unknown, denied;
 	int status;
+	const struct shmkit_nsinfo *ns;	/* -A: the namespace acted in */
+	char unknown_why[1024];		/* -A: who could not be examined */
 };
 
 /* The holder snapshot, taken once, when first needed. */
@@ -74,6 +76,10 @@ static void report(struct run *r, const struct shmkit_info *info, int rc,
 		snprintf(ref, sizeof(ref), "%d", info->id);
 	else
 		shmkit_format_escape(info->name, SHMKIT_ESC_BLANK, ref, sizeof(ref));
+	if (r->ns)
+		snprintf(ref + strlen(ref), sizeof(ref) - strlen(ref), sysv ?
+			 " in IPC namespace %llu" : " in /dev/shm of mount namespace %llu",
+			 (unsigned long long)(sysv ? r->ns->ipcns : r->ns->mntns));
 	if (rc == 0) {
 		r->removed++;
 		if (o->verbose || o->dry_run)
@@ -140,7 +146,10 @@ static void summarise(struct run *r)
 	if (r->held)
 		note("kept %zu %s in use; --force removes %s", r->held,
 		     PLURAL(r->held, "segment", "segments"), PLURAL(r->held, "it", "them"));
-	if (r->unknown && !r->h)
+	if (r->unknown && r->unknown_why[0])
+		note("kept %zu POSIX %s that may be in use: %s", r->unknown,
+		     PLURAL(r->unknown, "object", "objects"), r->unknown_why);
+	else if (r->unknown && !r->h)
 		note("kept %zu POSIX %s that may be in use: /proc could not be read",
 		     r->unknown, PLURAL(r->unknown, "object", "objects"));
 	else if (r->unknown) {
@@ -155,6 +164,41 @@ static void summarise(struct run *r)
 		     PLURAL(r->denied, "segment", "segments"));
 	if (r->o->verbose && r->removed == 0 && !r->held && !r->unknown && !r->denied)
 		note("no segment matched");
+}
+
+/* -A: report() in the namespace @ns, whose holders are @h. */
+static void report_ns(const struct shmkit_nsinfo *ns, const struct shmkit_holders *h,
+		      const struct shmkit_info *info, int rc, uint64_t nattch, void *payload)
+{
+	struct run *r = payload;
+
+	/* Borrowed for the call: report() only reads it. */
+	r->h = (struct shmkit_holders *)(uintptr_t)h;
+	r->scanned = 1;
+	r->ns = ns;
+	if (rc == -EAGAIN && !r->unknown_why[0])
+		unreadable_text(h, r->unknown_why, sizeof(r->unknown_why));
+	report(r, info, rc, nattch, NULL);
+	r->h = NULL;
+	r->ns = NULL;
+}
+
+/* -A: every namespace, each with the selection; then what was kept and skipped. */
+static void remove_everywhere(struct run *r, const struct shmkit_filter *f,
+			      const struct shmkit_nsfilter *nf)
+{
+	struct shmkit_nsall_notes nn = { 0 };
+	int rc;
+
+	rc = shmkit_nsall_remove(-1, f, nf, (int64_t)time(NULL), r->flags, report_ns, r, &nn);
+	if (nsall_report(&nn) != EXIT_OK)
+		r->status = EXIT_FAILED;
+	if (rc < 0 && nn.scan_rc == 0) {
+		note("cannot act in every namespace: %s", shmkit_strerror(rc));
+		r->status = EXIT_FAILED;
+	}
+	r->scanned = 1;
+	summarise(r);
 }
 
 /* The references named, in order and each once, '-' standing for standard input; or exit. */
@@ -202,13 +246,19 @@ static struct shmkit_reflist *collect(const char **args, size_t n)
  * done; fills @f and *@target. Returns whether --all or a filter selects.
  */
 static int check(const struct opts *o, const char **args, size_t n,
-		 struct shmkit_filter *f, pid_t *target)
+		 struct shmkit_filter *f, pid_t *target, struct shmkit_nsfilter *nf, int *all_ns)
 {
 	int select = o->all || filter_given(&o->fo);
 	size_t i, dashes = 0;
 
 	if (o->quiet && o->verbose)
 		usage_error("--quiet and --verbose cannot be used together");
+	*all_ns = nsfilter_check(&o->fo, nf);
+	if (*all_ns && n > 0)
+		usage_error("segment references cannot be combined with -A: "
+			    "one names nothing unique across namespaces");
+	if (*all_ns && !select)
+		usage_error("-A needs --all or a filter");
 	if (select && n > 0)
 		usage_error("segment references cannot be combined with --all or filters");
 	if (!select && (o->fo.sysv || o->fo.posix))
@@ -267,9 +317,10 @@ static void remove_named(struct run *r, const struct shmkit_reflist *refs)
 
 int main(int argc, const char **argv)
 {
+	/* -A also enters namespaces (setns(2) of a mount namespace needs the last). */
 	static const int keep[] = {
 		CAP_SYS_ADMIN, CAP_FOWNER, CAP_DAC_OVERRIDE, CAP_IPC_OWNER,
-		CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_LEASE,
+		CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH, CAP_LEASE, CAP_SYS_CHROOT,
 	};
 	struct opts o = { 0 };
 	struct poptOption table[] = {
@@ -289,26 +340,29 @@ int main(int argc, const char **argv)
 	};
 	struct run r = { .o = &o, .procfd = -1, .status = EXIT_OK };
 	struct shmkit_reflist *refs = NULL;
+	struct shmkit_nsfilter nf;
 	struct shmkit_filter f;
 	const char **args;
 	poptContext con;
 	pid_t target;
 	size_t n;
-	int select;
+	int select, all_ns;
 
 	con = parse_options(argc, argv, table, "[REF...|-]");
 	args = operands(con, &n);
-	select = check(&o, args, n, &f, &target);
+	select = check(&o, args, n, &f, &target, &nf, &all_ns);
 	/* ftok: paths are the container's, so enter its namespaces first. */
 	if (target)
 		enter_target(o.fo.target, target, &r.procfd);
 	/* Every reference is parsed, stdin read to the end, before anything goes. */
 	if (!select)
 		refs = collect(args, n);
-	drop_caps(keep, ARRAY_SIZE(keep));
+	drop_caps(keep, ARRAY_SIZE(keep) - !all_ns);
 
 	r.flags = (o.force ? SHMKIT_RM_FORCE : 0) | (o.dry_run ? SHMKIT_RM_DRYRUN : 0);
-	if (select)
+	if (all_ns)
+		remove_everywhere(&r, &f, &nf);
+	else if (select)
 		remove_selected(&r, &f);
 	else
 		remove_named(&r, refs);

@@ -28,7 +28,8 @@ _shmkit() {
 		case ${COMP_WORDS[i]} in
 		--) after_dashdash=1; break ;;
 		-m|--mode|-o|--output|-l|--length|-t|--timeout|-u|--user|--older-than|\
-		--sort|--time-format|--target|--holders-of|--name|--name-match|-w|--wait|-s|--size)
+		--sort|--time-format|--target|--holders-of|--name|--name-match|-w|--wait|-s|--size|\
+		--namespace|--container)
 			((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
@@ -54,6 +55,12 @@ _shmkit() {
 		return ;;
 	-u|--user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return ;;
+	--container)
+		mapfile -t COMPREPLY < <(compgen -W "$(shmls -A -rn -o CONTAINER 2>/dev/null | sort -u)" -- "$cur")
+		return ;;
+	--namespace)
+		mapfile -t COMPREPLY < <(compgen -W "$(shmls -A -rn -o IPCNS 2>/dev/null | sort -u)" -- "$cur")
 		return ;;
 	-m|--mode|-l|--length|-t|--timeout|--older-than|--sort|--target|--holders-of|\
 	--name|--name-match|-w|--wait|-s|--size)

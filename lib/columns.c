@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* columns.c: shmls's columns: their names, presets, the -o list parser, each cell's text, and row order. */
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <ctype.h>
 #include <errno.h>
@@ -57,6 +58,14 @@ static const struct shmkit_column columns[] = {
 	[SHMKIT_COL_AGE]     = { "AGE", "Age", "seconds since last use", 5, NUM },
 	[SHMKIT_COL_ORPHAN]  = { "ORPHAN", "Orphan", "yes when no process holds it", 6,
 				 SHMKIT_COLF_BOOL | SHMKIT_COLF_HOLDERS },
+	[SHMKIT_COL_IPCNS]   = { "IPCNS", "IPC namespace", "IPC namespace inode, as lsns prints it (-A)",
+				 10, NUM },
+	[SHMKIT_COL_SHMFS]   = { "SHMFS", "Filesystem", "POSIX: MAJ:MIN of its /dev/shm @ mount namespace (-A)",
+				 10, 0 },
+	[SHMKIT_COL_CONTAINER] = { "CONTAINER", "Container",
+				   "container id, pod UID or systemd unit of the namespace (-A)", 12, TEXT },
+	[SHMKIT_COL_NSPID]   = { "NSPID", "Namespace PID", "a PID in the namespace, for --target (-A)",
+				 5, NUM },
 };
 
 /* One remembered uid or gid. */
@@ -426,11 +435,34 @@ static int cell_process(const struct shmkit_cell_opts *o, const struct shmkit_ro
 	return -1;
 }
 
+/* Where shmls -A found it. */
+static int cell_namespace(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
+			  int col, char *buf, size_t len)
+{
+	const struct shmkit_nsinfo *ns = r->ns;
+
+	(void)o;
+	switch (col) {
+	case SHMKIT_COL_IPCNS:
+		return ns && snprintf(buf, len, "%llu", (unsigned long long)ns->ipcns) > 0;
+	case SHMKIT_COL_SHMFS:
+		return ns && r->info.kind == SHMKIT_POSIX &&
+		       snprintf(buf, len, "%u:%u@%llu", major(ns->shmdev), minor(ns->shmdev),
+				(unsigned long long)ns->mntns) > 0;
+	case SHMKIT_COL_CONTAINER:
+		return ns && snprintf(buf, len, "%s", ns->container) > 0;
+	case SHMKIT_COL_NSPID:
+		return ns && ns->pid > 0 && snprintf(buf, len, "%d", (int)ns->pid) > 0;
+	}
+	return -1;
+}
+
 int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row *r,
 		       int col, char *buf, size_t len)
 {
 	static cell_fn *const groups[] = {
 		cell_identity, cell_owner, cell_memory, cell_time, cell_process,
+		cell_namespace,
 	};
 	const struct shmkit_info *in = &r->info;
 	size_t i;
@@ -442,7 +474,7 @@ int shmkit_cell_format(const struct shmkit_cell_opts *o, const struct shmkit_row
 	if ((in->status & SHMKIT_ST_DELETED) && !(in->have & SHMKIT_HAVE_MEM) &&
 	    col != SHMKIT_COL_REF && col != SHMKIT_COL_KIND && col != SHMKIT_COL_NAME &&
 	    col != SHMKIT_COL_SIZE && col != SHMKIT_COL_STATUS &&
-	    !(columns[col].flags & SHMKIT_COLF_HOLDERS))
+	    !(columns[col].flags & SHMKIT_COLF_HOLDERS) && cell_namespace(o, r, col, buf, len) < 0)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(groups); i++) {
 		rc = groups[i](o, r, col, buf, len);

@@ -30,6 +30,10 @@ struct shmkit_holders {
 	struct shmkit_unreadable *why;	/* the first SHMKIT_UNREADABLE_MAX of them */
 	dev_t shm_dev;		/* device of /dev/shm, or 0 when absent */
 	char ipc_ns[64];	/* our IPC namespace, as in /proc/self/ns/ipc */
+	int all;		/* every namespace (shmls -A): SysV holders of
+				   every IPC namespace, tagged with it, and
+				   POSIX ones of every /dev/shm */
+	ino_t cur_ipcns;	/* with @all: that of the process being scanned */
 };
 
 static int push_holder(struct shmkit_holders *h, const struct shmkit_holder *x)
@@ -94,15 +98,18 @@ static int note_mapping(struct shmkit_holders *h, pid_t pid,
 {
 	x->how = SHMKIT_HOLD_MAP;
 	if (strncmp(path, "/SYSV", 5) == 0) {
-		if (ino > INT32_MAX || !same_ipc)
+		if (ino > INT32_MAX || (!same_ipc && !h->all))
 			return 0;
 		x->kind = SHMKIT_SYSV;
+		x->ipcns = h->all ? h->cur_ipcns : 0;
 		x->id = (int)ino;
 		x->dev = 0;
 		x->ino = 0;
 		return push_holder(h, x);
 	}
-	if (!h->shm_dev || makedev(maj, min) != h->shm_dev)
+	/* Every /dev/shm, each process's own, when scanning every namespace. */
+	if (h->all ? strncmp(path, "/dev/shm/", 9) != 0 :
+	    !h->shm_dev || makedev(maj, min) != h->shm_dev)
 		return 0;
 	x->kind = SHMKIT_POSIX;
 	x->id = -1;
@@ -210,7 +217,7 @@ static int query_maps(struct shmkit_holders *h, int fd, int pidfd, pid_t pid,
 		if (q.vma_name_size == 0)
 			continue;
 		name[sizeof(name) - 1] = '\0';
-		if (strncmp(name, "/SYSV", 5) == 0 && same_ipc < 0)
+		if (strncmp(name, "/SYSV", 5) == 0 && same_ipc < 0 && !h->all)
 			same_ipc = same_ipc_ns(h, pidfd);
 		rc = note_mapping(h, pid, q.vma_start, q.vma_end, q.dev_major, q.dev_minor,
 				  q.inode, name, same_ipc > 0, x);
@@ -257,7 +264,7 @@ static int scan_maps(struct shmkit_holders *h, int pidfd, pid_t pid,
 		while (rc == 0 && (nl = memchr(p, '\n', used - (size_t)(p - buf)))) {
 			*nl = '\0';
 			if (is_shared(p, (size_t)(nl - p))) {
-				if (same_ipc < 0 && strstr(p, " /SYSV"))
+				if (same_ipc < 0 && !h->all && strstr(p, " /SYSV"))
 					same_ipc = same_ipc_ns(h, pidfd);
 				rc = scan_maps_line(h, pid, p, same_ipc > 0, x);
 			}
@@ -331,7 +338,7 @@ static int scan_fds(struct shmkit_holders *h, int pidfd, pid_t pid,
 			continue;
 		/* The path is only a hint: the inode behind the fd decides. */
 		if (fstatat(fd, d->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode) ||
-		    st.st_dev != h->shm_dev)
+		    (!h->all && st.st_dev != h->shm_dev))
 			continue;
 		x->kind = SHMKIT_POSIX;
 		x->id = -1;
@@ -396,20 +403,15 @@ static void note_unreadable(struct shmkit_holders *h, int pidfd, pid_t pid, int 
 	h->unreadable++;
 }
 
-static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
+/* What process @pid (its /proc directory @pidfd) holds, added to @h. */
+static void scan_pidfd(struct shmkit_holders *h, int pidfd, pid_t pid)
 {
 	struct shmkit_holder x;
 	size_t before = h->n, i;
-	int pidfd, rc, rc2;
-	uint64_t pid;
+	int rc, rc2;
 
-	if (shmkit__parse_u64(name, 10, INT32_MAX, &pid) < 0)
-		return 0;
-	pidfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pidfd < 0)
-		return 0;	/* exited */
 	memset(&x, 0, sizeof(x));
-	x.pid = (pid_t)pid;
+	x.pid = pid;
 	rc = scan_maps(h, pidfd, x.pid, &x);
 	rc2 = scan_fds(h, pidfd, x.pid, &x);
 	/*
@@ -425,6 +427,19 @@ static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
 		for (i = before + 1; i < h->n; i++)
 			memcpy(h->v[i].comm, h->v[before].comm, sizeof(h->v[i].comm));
 	}
+}
+
+static int scan_pid(struct shmkit_holders *h, int procfd, const char *name)
+{
+	uint64_t pid;
+	int pidfd;
+
+	if (shmkit__parse_u64(name, 10, INT32_MAX, &pid) < 0)
+		return 0;
+	pidfd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pidfd < 0)
+		return 0;	/* exited */
+	scan_pidfd(h, pidfd, (pid_t)pid);
 	close(pidfd);
 	return 0;
 }
@@ -519,6 +534,74 @@ static int scan(int procfd, pid_t only, struct shmkit_holders **out)
 		qsort(h->v, h->n, sizeof(h->v[0]), cmp_holder);
 	dedupe(h);
 	*out = h;
+	return 0;
+}
+
+int shmkit__holders_new_all(struct shmkit_holders **out)
+{
+	struct shmkit_holders *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	h->all = 1;
+	*out = h;
+	return 0;
+}
+
+void shmkit__holders_add(struct shmkit_holders *h, int pidfd, pid_t pid, ino_t ipcns)
+{
+	h->cur_ipcns = ipcns;
+	scan_pidfd(h, pidfd, pid);
+}
+
+void shmkit__holders_note_unreadable(struct shmkit_holders *h, int pidfd, pid_t pid, int rc)
+{
+	note_unreadable(h, pidfd, pid, rc);
+}
+
+void shmkit__holders_done(struct shmkit_holders *h)
+{
+	if (h->n)
+		qsort(h->v, h->n, sizeof(h->v[0]), cmp_holder);
+	dedupe(h);
+}
+
+int shmkit__holders_split(const struct shmkit_holders *h, ino_t ipcns, dev_t dev,
+			  struct shmkit_holders **out)
+{
+	struct shmkit_holders *s = calloc(1, sizeof(*s));
+	size_t i, nwhy = h->why ? (h->unreadable < SHMKIT_UNREADABLE_MAX ?
+				   h->unreadable : SHMKIT_UNREADABLE_MAX) : 0;
+	int rc = 0;
+
+	if (!s)
+		return -ENOMEM;
+	s->shm_dev = dev;
+	/* The order of @h, sorted, is kept: a subsequence of it. */
+	for (i = 0; rc == 0 && i < h->n; i++) {
+		const struct shmkit_holder *x = &h->v[i];
+
+		if (x->kind == SHMKIT_SYSV ? x->ipcns == ipcns : dev && x->dev == dev)
+			rc = push_holder(s, x);
+	}
+	for (i = 0; rc == 0 && i < h->ndel; i++) {
+		const struct deleted *d = &h->del[i];
+
+		if (dev && d->info.dev == dev)
+			rc = note_deleted(s, d->info.dev, d->info.ino, d->info.name + 1,
+					  d->info.size, d->how_path);
+	}
+	/* A process that could not be examined may hold anything, anywhere. */
+	s->unreadable = h->unreadable;
+	if (rc == 0 && nwhy && !(s->why = calloc(SHMKIT_UNREADABLE_MAX, sizeof(*s->why))))
+		rc = -ENOMEM;
+	if (rc == 0 && nwhy)
+		memcpy(s->why, h->why, nwhy * sizeof(*s->why));
+	if (rc < 0) {
+		shmkit_holders_free(s);
+		return rc;
+	}
+	*out = s;
 	return 0;
 }
 

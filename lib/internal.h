@@ -122,6 +122,41 @@ int shmkit__posix_detach(struct shmkit_seg *seg);
 int shmkit__maps_parse_line(const char *line, dev_t shm_dev,
 			    struct shmkit_holder *out);
 
+/* ---- holders.c, for nsscan.c: one snapshot of every namespace */
+
+/* An empty snapshot that takes holders of every namespace: 0 or -ENOMEM. */
+int shmkit__holders_new_all(struct shmkit_holders **out);
+/* What process @pid (/proc/PID open as @pidfd), in IPC namespace @ipcns, holds. */
+void shmkit__holders_add(struct shmkit_holders *h, int pidfd, pid_t pid, ino_t ipcns);
+/* One more process that could not be examined (@rc its -errno). */
+void shmkit__holders_note_unreadable(struct shmkit_holders *h, int pidfd, pid_t pid, int rc);
+/* Sorts and merges, once every process is in. */
+void shmkit__holders_done(struct shmkit_holders *h);
+/*
+ * The part of @h one namespace sees: SysV holders in IPC namespace @ipcns,
+ * POSIX ones (and unlinked objects) on device @dev (0: none), and every
+ * process that could not be examined. 0 or -ENOMEM.
+ */
+int shmkit__holders_split(const struct shmkit_holders *h, ino_t ipcns, dev_t dev,
+			  struct shmkit_holders **out);
+
+/* ---- rows.c, for nsall.c */
+
+/*
+ * shmkit_rows_list() without references and without a scan of its own:
+ * @h (owned from here on, freed even on failure) is the holder snapshot.
+ */
+int shmkit__rows_list_with(int procfd, const struct shmkit_filter *f, int64_t now,
+			   unsigned flags, struct shmkit_holders *h,
+			   struct shmkit_rows_notes *notes, struct shmkit_rows **out);
+/*
+ * One set of rows from @n parts (all freed here, even on failure), their
+ * rows in order, with @h (not owned) as the snapshot and @keep freed by
+ * @keep_free with them. 0 or -ENOMEM.
+ */
+int shmkit__rows_merge(struct shmkit_rows **parts, size_t n, const struct shmkit_holders *h,
+		       void *keep, void (*keep_free)(void *), struct shmkit_rows **out);
+
 /* ---- seg.c */
 
 /* A new, unopened segment record for @ref (fds -1), or NULL. */

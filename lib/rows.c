@@ -33,6 +33,10 @@ struct rows {
 	struct shmkit_rows pub;
 	struct shmkit_info *infos, *del;
 	struct shmkit_holders *h;	/* when not also pub.h */
+	struct shmkit_rows **parts;	/* merged ones: what the rows came from */
+	size_t nparts;
+	void *keep;			/* freed by keep_free; pub.h then points into it */
+	void (*keep_free)(void *);
 };
 
 void shmkit_rows_free(struct shmkit_rows *rows)
@@ -41,11 +45,19 @@ void shmkit_rows_free(struct shmkit_rows *rows)
 	int saved = errno;
 
 	if (r) {
+		size_t i;
+
 		free(r->pub.v);
 		shmkit_info_free(r->infos);
 		shmkit_info_free(r->del);
-		shmkit_holders_free(r->pub.h);
+		if (!r->keep_free)
+			shmkit_holders_free(r->pub.h);
 		shmkit_holders_free(r->h);
+		for (i = 0; i < r->nparts; i++)
+			shmkit_rows_free(r->parts[i]);
+		free(r->parts);
+		if (r->keep_free)
+			r->keep_free(r->keep);
 		free(r->pub.ref_rc);
 		free(r);
 	}
@@ -68,8 +80,10 @@ static struct rows *rows_new(size_t n, size_t nrefs)
 	return r;
 }
 
-int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shmkit_ref *refs,
-		     size_t nrefs, int64_t now, unsigned flags, struct shmkit_rows_notes *notes,
+/* shmkit_rows_list(), with @given (owned) as the snapshot when @scan is 0. */
+static int rows_list(int procfd, const struct shmkit_filter *f, const struct shmkit_ref *refs,
+		     size_t nrefs, int64_t now, unsigned flags, int scan,
+		     struct shmkit_holders *given, struct shmkit_rows_notes *notes,
 		     struct shmkit_rows **out)
 {
 	static const struct shmkit_filter none = { 0 };
@@ -94,7 +108,8 @@ int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shm
 		if (unlinked == -ENOENT)
 			nt.shmfs_rc = unlinked;
 	}
-	if ((flags & SHMKIT_ROWS_HOLDERS) || (nrefs == 0 && f->orphans) || unlinked > 0) {
+	h = given;
+	if (scan && ((flags & SHMKIT_ROWS_HOLDERS) || (nrefs == 0 && f->orphans) || unlinked > 0)) {
 		int rc = shmkit_holders_scan(procfd, &h);
 
 		if (rc < 0 && (flags & SHMKIT_ROWS_HOLDERS))
@@ -143,5 +158,49 @@ int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shm
 	rows->h = show;
 	r->h = show ? NULL : h;
 	*out = rows;
+	return 0;
+}
+
+int shmkit_rows_list(int procfd, const struct shmkit_filter *f, const struct shmkit_ref *refs,
+		     size_t nrefs, int64_t now, unsigned flags, struct shmkit_rows_notes *notes,
+		     struct shmkit_rows **out)
+{
+	return rows_list(procfd, f, refs, nrefs, now, flags, 1, NULL, notes, out);
+}
+
+int shmkit__rows_list_with(int procfd, const struct shmkit_filter *f, int64_t now,
+			   unsigned flags, struct shmkit_holders *h,
+			   struct shmkit_rows_notes *notes, struct shmkit_rows **out)
+{
+	return rows_list(procfd, f, NULL, 0, now, flags, 0, h, notes, out);
+}
+
+int shmkit__rows_merge(struct shmkit_rows **parts, size_t n, const struct shmkit_holders *h,
+		       void *keep, void (*keep_free)(void *), struct shmkit_rows **out)
+{
+	size_t total = 0, i, k;
+	struct rows *r;
+
+	for (i = 0; i < n; i++)
+		total += parts[i]->n;
+	r = rows_new(total, 0);
+	if (!r) {
+		for (i = 0; i < n; i++)
+			shmkit_rows_free(parts[i]);
+		free(parts);
+		if (keep_free)
+			keep_free(keep);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < parts[i]->n; k++)
+			r->pub.v[r->pub.n++] = parts[i]->v[k];
+	r->parts = parts;
+	r->nparts = n;
+	r->keep = keep;
+	r->keep_free = keep_free;
+	/* Cast: the snapshot belongs to @keep and is never changed through it. */
+	r->pub.h = (struct shmkit_holders *)(uintptr_t)h;
+	*out = &r->pub;
 	return 0;
 }

@@ -23,11 +23,14 @@
  *
  *	1  error.c parse.c format.c caps.c vec.c pcopy.c	small helpers
  *	2  sysctl.c reflist.c ns.c lock.c			built on them
+ *	2  cgroup.c
  *	3  sysv.c posix.c limits.c				one file per kind
  *	4  seg.c holders.c					live segments; who holds them
  *	5  io.c list.c						bytes in and out; snapshots, filters
+ *	5  nsscan.c						every namespace: one pass over /proc
  *	6  remove.c columns.c					the removal decision; cells
  *	7  rows.c resources.c					what shmls prints
+ *	8  nsall.c						shmls -A and shmrm -A: each namespace
  *
  * io.c sits above seg.c, not beside the helpers: shmkit_write_fd() opens
  * or creates the segment it writes. sysv.c and posix.c each hold the one
@@ -153,6 +156,29 @@ struct shmkit_holder {
 	pid_t pid;
 	unsigned how;
 	char comm[16];
+	ino_t ipcns;	/* SysV, in a scan of every namespace: the IPC
+			   namespace of @pid (the one @id is in); else 0 */
+};
+
+/* What a container id names (shmkit_cgroup_owner()); higher is more specific. */
+enum shmkit_owner_kind {
+	SHMKIT_OWNER_NONE = 0,		/* no container and no unit */
+	SHMKIT_OWNER_UNIT,		/* a systemd unit: "cron.service" */
+	SHMKIT_OWNER_CONTAINER,		/* a Docker, containerd, CRI-O or Podman id */
+	SHMKIT_OWNER_POD,		/* a Kubernetes pod UID */
+};
+
+/*
+ * struct shmkit_nsinfo: one pair of IPC and mount namespaces that a
+ * process is in (shmls -A), and the /dev/shm it sees. Plain data.
+ */
+struct shmkit_nsinfo {
+	ino_t ipcns, mntns;	/* namespace inodes, as lsns(8) prints them */
+	dev_t shmdev;		/* device of that /dev/shm; 0 when it has none */
+	pid_t pid;		/* the lowest PID in both, as the caller sees it */
+	int owner;		/* enum shmkit_owner_kind of @container */
+	char container[128];	/* container id, pod UID or unit; "" when none */
+	int self;		/* 1 for the caller's own namespaces */
 };
 
 /* Opaque handles: see their sections. */
@@ -160,6 +186,7 @@ struct shmkit_seg;		/* an open segment (seg.c) */
 struct shmkit_holders;		/* a holder snapshot (holders.c) */
 struct shmkit_reflist;		/* a list of references (reflist.c) */
 struct shmkit_idnames;		/* a uid/gid name cache (columns.c) */
+struct shmkit_nsscan;		/* every namespace found in /proc (nsscan.c) */
 
 /* ----------------------------------------------------------- error.c */
 
@@ -588,6 +615,43 @@ int shmkit_ns_enter(pid_t pid, int *procfd);
  * when it holds both.
  */
 int shmkit_ns_cap_missing(void);
+
+/* ---------------------------------------------------------- cgroup.c */
+
+/*
+ * Which container a process belongs to, from the names its container
+ * runtime gives its cgroups.
+ */
+
+/*
+ * shmkit_cgroup_owner:
+ * @text: the contents of /proc/PID/cgroup: every line is read, so that
+ *	cgroup v2 ("0::/path"), v1 and the hybrid layout (v2 mounted at
+ *	/sys/fs/cgroup/unified beside v1 hierarchies) all work
+ * @buf, @len: where to write the id found, "" when none
+ *
+ * Recognises docker-ID.scope and /docker/ID (Docker), cri-containerd-ID.scope
+ * (containerd), crio-ID.scope (CRI-O), libpod-ID.scope (Podman), IDs being
+ * 12 to 128 hex digits; a Kubernetes pod, kubepods...-podUID.slice (its
+ * underscores given back as dashes) or kubepods/.../podUID/, wins over the
+ * container in it, since the pod's containers share one IPC namespace;
+ * else the last NAME.service or NAME.scope, a systemd unit. The most
+ * specific of all lines wins.
+ *
+ * Returns: the enum shmkit_owner_kind found (SHMKIT_OWNER_NONE with @buf
+ * empty when none); -ENOBUFS when @len is 0.
+ */
+int shmkit_cgroup_owner(const char *text, char *buf, size_t len);
+
+/*
+ * shmkit_cgroup_owner_at:
+ * @pidfd: a directory fd of /proc/PID
+ * @buf, @len: as for shmkit_cgroup_owner()
+ *
+ * Returns: as shmkit_cgroup_owner(), or -errno when the file cannot be
+ * opened (-ENOENT: the process has exited).
+ */
+int shmkit_cgroup_owner_at(int pidfd, char *buf, size_t len);
 
 /* ------------------------------------------------------------ lock.c */
 
@@ -1169,6 +1233,71 @@ int shmkit_filter_match(const struct shmkit_filter *f,
 			const struct shmkit_info *info,
 			const struct shmkit_holders *h, int64_t now);
 
+/* ---------------------------------------------------------- nsscan.c */
+
+/*
+ * Every namespace at once (shmls -A): one pass over /proc finds each pair
+ * of IPC and mount namespaces that has a process, the /dev/shm it sees,
+ * its container, and what every process holds.
+ */
+
+/*
+ * shmkit_nsscan_run:
+ * @procfd: a directory fd of /proc, or -1 for "/proc"
+ * @out: the scan
+ *
+ * For every process: stat(2) of /proc/PID/ns/ipc and ns/mnt (their inodes),
+ * of /proc/PID/root/dev/shm (its device), its cgroup while its namespaces
+ * have no container found yet (shmkit_cgroup_owner_at()), and its maps and
+ * fds as shmkit_holders_scan() reads them, SysV holders tagged with their
+ * IPC namespace. The caller's own namespaces come first, the others in the
+ * order of their lowest PID. A process whose namespaces cannot be read
+ * (another user's, without CAP_SYS_PTRACE) counts as one that could not be
+ * examined, in the holder snapshot; one that exits meanwhile, not at all.
+ *
+ * Returns: 0; -ENOMEM; -errno when /proc cannot be read. The caller frees
+ * *@out with shmkit_nsscan_free().
+ */
+int shmkit_nsscan_run(int procfd, struct shmkit_nsscan **out);
+
+/*
+ * shmkit_nsscan_list:
+ * @s: a scan
+ * @out: the namespace pairs found; valid while @s lives
+ *
+ * Returns: how many.
+ */
+size_t shmkit_nsscan_list(const struct shmkit_nsscan *s, const struct shmkit_nsinfo **out);
+
+/*
+ * shmkit_nsscan_holders:
+ * @s: a scan
+ *
+ * Returns: the holders of every namespace, valid while @s lives. Use it for
+ * shmkit_holders_unreadable() and friends; it matches SysV holders of
+ * every IPC namespace at once, so give shmkit_holders_of() the snapshot of
+ * one namespace instead (shmkit_nsall_rows() does).
+ */
+const struct shmkit_holders *shmkit_nsscan_holders(const struct shmkit_nsscan *s);
+
+/*
+ * shmkit_nsscan_unreadable:
+ * @s: a scan
+ *
+ * Returns: how many processes' namespaces could not be read (not
+ * permitted: another user's process without CAP_SYS_PTRACE), so that the
+ * namespaces they alone are in are missing from the scan.
+ */
+size_t shmkit_nsscan_unreadable(const struct shmkit_nsscan *s);
+
+/*
+ * shmkit_nsscan_free:
+ * @s: a scan, or NULL
+ *
+ * Frees it; preserves errno.
+ */
+void shmkit_nsscan_free(struct shmkit_nsscan *s);
+
 /* ---------------------------------------------------------- remove.c */
 
 /*
@@ -1275,6 +1404,7 @@ enum shmkit_col {
 	SHMKIT_COL_CGROUP, SHMKIT_COL_UID, SHMKIT_COL_USER, SHMKIT_COL_GID,
 	SHMKIT_COL_GROUP, SHMKIT_COL_RSS, SHMKIT_COL_SWAP, SHMKIT_COL_HOLDERS,
 	SHMKIT_COL_PIDS, SHMKIT_COL_AGE, SHMKIT_COL_ORPHAN,
+	SHMKIT_COL_IPCNS, SHMKIT_COL_SHMFS, SHMKIT_COL_CONTAINER, SHMKIT_COL_NSPID,
 	SHMKIT_COL_COUNT
 };
 
@@ -1389,6 +1519,8 @@ struct shmkit_row {
 	size_t nholders;
 	int incomplete;	/* not every process could be examined for it */
 	int orphan;	/* as shmkit_info_orphan() returns */
+	const struct shmkit_nsinfo *ns;	/* shmls -A: where it was found; NULL
+					   otherwise; lives as long as the rows */
 };
 
 /*
@@ -1631,5 +1763,90 @@ size_t shmkit_resource_read(unsigned kinds, const struct shmkit_row *rows, size_
  */
 int shmkit_resource_format(const struct shmkit_resource *u, int col, unsigned flags, char *buf,
 			size_t len);
+
+/* ----------------------------------------------------------- nsall.c */
+
+/*
+ * shmls -A and shmrm -A: every namespace that nsscan.c found, each entered
+ * once with setns(2) in this process, listed or cleaned up, and left.
+ */
+
+/*
+ * struct shmkit_nsfilter: which namespaces. Zero-initialise; a zero field
+ * does not filter.
+ */
+struct shmkit_nsfilter {
+	ino_t ns;		/* only this IPC or mount namespace inode */
+	const char *container;	/* only containers whose id starts so */
+};
+
+/* struct shmkit_nsall_notes: what could not be done, short of failing. */
+struct shmkit_nsall_notes {
+	size_t entered;		/* namespace pairs listed or cleaned up, ours included */
+	size_t skipped;		/* not entered for want of privilege */
+	int skip_cap;		/* the capability that would allow them (CAP_*), or -1 */
+	size_t vanished;	/* their processes exited before they could be entered */
+	size_t unreadable;	/* processes whose namespaces could not be read,
+				   so that theirs may be missing */
+	int scan_rc;		/* why /proc could not be scanned (-errno), or 0 */
+	int list_rc;		/* the first listing that failed (-errno), or 0 */
+};
+
+/*
+ * shmkit_nsall_rows:
+ * @procfd: a directory fd of /proc, or -1 for "/proc"
+ * @f: which segments, as for shmkit_rows_list() (@f->held_by must be NULL)
+ * @nf: which namespaces, or NULL for all
+ * @now: the current time
+ * @flags: SHMKIT_ROWS_HOLDERS or 0
+ * @notes: optional; what could not be done
+ * @out: the rows
+ *
+ * Scans /proc once (shmkit_nsscan_run()), then visits each namespace pair
+ * that @nf lets through: SysV segments once per IPC namespace, POSIX
+ * objects once per /dev/shm filesystem (however many mount namespaces
+ * share it), each under the first pair that has it. A pair that is not
+ * the caller's is entered with setns(2) (only the namespaces that differ),
+ * its rows listed as shmkit_rows_list() lists them, with that namespace's
+ * holders from the one scan, and left again. Every row's @ns says where
+ * it was found; the rows come pair by pair, each in listing order. A pair
+ * whose processes all exited before it was entered is skipped; another
+ * pair with the same namespace then lists it. The calling process must be
+ * single-threaded.
+ *
+ * Returns: 0; -ENOMEM; -errno when the caller's own namespaces could not
+ * be entered again (*@out untouched: this process is then in another
+ * namespace, and must exit). Free *@out with shmkit_rows_free().
+ */
+int shmkit_nsall_rows(int procfd, const struct shmkit_filter *f,
+		      const struct shmkit_nsfilter *nf, int64_t now, unsigned flags,
+		      struct shmkit_nsall_notes *notes, struct shmkit_rows **out);
+
+/*
+ * shmkit_nsall_fn: told about each segment shmkit_nsall_remove() acted on,
+ * as shmkit_remove_fn is, with the namespace pair it was found in and the
+ * holders of that namespace (valid during the call).
+ */
+typedef void (*shmkit_nsall_fn)(const struct shmkit_nsinfo *ns,
+				const struct shmkit_holders *h,
+				const struct shmkit_info *info, int rc,
+				uint64_t nattch, void *payload);
+
+/*
+ * shmkit_nsall_remove:
+ * @procfd, @nf, @notes: as for shmkit_nsall_rows()
+ * @f: which segments, as for shmkit_remove_matching()
+ * @now, @flags: as for shmkit_remove_matching()
+ * @fn, @payload: called for every segment acted on
+ *
+ * shmkit_remove_matching() in every namespace that shmkit_nsall_rows()
+ * visits, with the same segments: what shmls -A lists with @f, shmrm -A
+ * removes.
+ *
+ * Returns: as shmkit_nsall_rows().
+ */
+int shmkit_nsall_remove(int procfd, const struct shmkit_filter *f,
+			const struct shmkit_nsfilter *nf, int64_t now, unsigned flags,
+			shmkit_nsall_fn fn, void *payload, struct shmkit_nsall_notes *notes);
 
 #endif /* SHMKIT_H */

@@ -91,7 +91,7 @@ complete_line() {
 	local prog
 	for prog in shmls shmrm; do
 		run -0 complete_line "$prog" --na
-		assert_output "--name"
+		assert_line "--name"
 		run -0 complete_line "$prog" --older
 		assert_output "--older-than"
 		run -0 complete_line "$prog" --name ''
@@ -100,5 +100,25 @@ complete_line() {
 		assert_output ""
 		run -0 complete_line "$prog" --target ''
 		assert_output ""
+	done
+}
+
+@test "shmls and shmrm complete -A, --all-namespaces, --namespace and --container; their values are not references" {
+	shmcreate /iota 1 >/dev/null
+	local prog
+	for prog in shmls shmrm; do
+		run -0 complete_line "$prog" --all-n
+		assert_output "--all-namespaces"
+		run -0 complete_line "$prog" --names
+		assert_output "--namespace"
+		run -0 complete_line "$prog" --cont
+		assert_output "--container"
+		run -0 complete_line "$prog" -
+		assert_line "-A"
+		# our own namespace has no container here: nothing to offer, and no /iota
+		run -0 complete_line "$prog" --container ''
+		[[ $output != */iota* ]]
+		run -0 complete_line "$prog" --namespace ''
+		assert_output "$(stat -Lc %i /proc/self/ns/ipc)"
 	done
 }

@@ -53,7 +53,7 @@ app_fixture() {
 		filters+=("$(sed -n '/^Which segments:$/,/^$/p' <<<"$output")")
 	done
 	assert_equal "${filters[0]}" "${filters[1]}"
-	assert_equal "$(grep -c -- '^ ' <<<"${filters[0]}")" 7
+	assert_equal "$(grep -c -- '^ ' <<<"${filters[0]}")" 10
 	grep -qE -- '^ +--name=GLOB +only POSIX objects whose name matches GLOB$' <<<"${filters[0]}"
 }
 

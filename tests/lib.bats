@@ -10,7 +10,7 @@ else
 	HELPERS=$BATS_TEST_DIRNAME/../${BUILD:-build}/tests
 fi
 
-UNITS=(caps filter format parse pcopy procfs seg)
+UNITS=(caps filter format parse pcopy procfs seg cgroup)
 
 # run_unit NAME: run unit-NAME from the build folder and judge its exit status.
 run_unit() {
@@ -63,6 +63,10 @@ run_unit() {
 
 @test "unit-seg: create, open, attach, stat, list, remove and io on real segments of both kinds" {
 	run_unit seg
+}
+
+@test "unit-cgroup: the container, pod or unit that /proc/PID/cgroup names, v1, v2 and hybrid" {
+	run_unit cgroup
 }
 
 @test "every tests/unit/*.c program has a test in lib.bats" {
