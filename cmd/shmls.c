@@ -15,8 +15,8 @@
 
 struct opts {
 	int listcols, times, creator, pids, info, global;
-	int json, raw, export, noheadings, bytes, notrunc, sort, holders;
-	char *output, *tfmt, *sort_by, *holders_of;
+	int json, raw, export, noheadings, bytes, notrunc, sort, holders, metrics;
+	char *output, *tfmt, *sort_by, *holders_of, *metrics_top, *output_file;
 	uint32_t hpid;
 	pid_t tpid;
 	int all_ns;
@@ -25,6 +25,9 @@ struct opts {
 	struct shmkit_nsfilter nf;
 	struct shmkit_cols cols;
 	struct shmkit_cell_opts cell;
+	struct shmkit_metrics_opts mo;
+	struct shmkit_newfile *out;	/* --output-file, while written */
+	int werr;			/* -errno of a failed write, for its message */
 };
 
 /* The segments, or with -g the limits and totals, through libsmartcols. */
@@ -211,6 +214,20 @@ static void check(struct opts *o, size_t n)
 		usage_error("--json, --raw and --export cannot be used together");
 	if (o->global && (n || o->info || o->pids || o->output))
 		usage_error("--global cannot be used with REF, --info, --pids or --output");
+	if (o->metrics && (o->json || o->raw || o->export || o->info || o->global || o->output ||
+			   o->pids || o->times || o->creator || o->noheadings || o->sort_by))
+		usage_error("--metrics cannot be used with another output option");
+	o->mo.top = SHMKIT_METRICS_TOP;
+	if (o->metrics_top && !o->metrics)
+		usage_error("--metrics-top needs --metrics");
+	if (o->metrics_top) {
+		uint32_t top;
+
+		if (shmkit_parse_id(o->metrics_top, SHMKIT_METRICS_TOP_MAX, &top) < 0)
+			usage_error("invalid number '%s' for --metrics-top (0 to %d)",
+				    o->metrics_top, SHMKIT_METRICS_TOP_MAX);
+		o->mo.top = top;
+	}
 	o->cell.time = o->raw || o->json || o->export ? SHMKIT_TIME_ISO :
 		       o->info ? SHMKIT_TIME_FULL : SHMKIT_TIME_SHORT;
 	if (o->tfmt && shmkit_parse_time_style(o->tfmt, &o->cell.time) < 0)
@@ -243,7 +260,8 @@ static void check(struct opts *o, size_t n)
 		unknown_column(o->sort_by, strlen(o->sort_by));
 	o->holders = ((shmkit_cols_flags(&o->cols) | (o->sort >= 0 ?
 		       shmkit_column_get(o->sort)->flags : 0)) & SHMKIT_COLF_HOLDERS) ||
-		     o->f.orphans || o->info || o->global || o->hpid;
+		     o->f.orphans || o->info || o->global || o->hpid || o->metrics;
+	o->mo.kinds = o->f.kinds;
 }
 
 /* --list-columns: every column with its description. */
@@ -265,6 +283,25 @@ static int scan_holders_of(const struct opts *o, struct shmkit_holders **out)
 		fail("examine", o->holders_of, "%s", rc == -ESRCH ? "no such process" :
 		     rc == -EACCES ? "permission denied" : shmkit_strerror(rc));
 	return rc;
+}
+
+/* --metrics: the Prometheus text. Returns the exit status. */
+static int print_metrics(struct opts *o, const struct shmkit_rows *rows)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	o->mo.now = o->cell.now;
+	rc = shmkit_metrics_format(rows, &o->mo, &text, &len);
+	if (rc < 0) {
+		note("cannot write metrics: %s", shmkit_strerror(rc));
+		return EXIT_FAILED;
+	}
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		o->werr = errno ? -errno : -EIO;
+	free(text);
+	return EXIT_OK;
 }
 
 /* The rows in the order asked for, as -i lines, a table, or through libsmartcols. */
@@ -303,6 +340,8 @@ static int list(struct opts *o, const char **args, const struct shmkit_ref *refs
 		rc = shmkit_nsall_rows(-1, &o->f, &o->nf, o->cell.now,
 				       o->holders ? SHMKIT_ROWS_HOLDERS : 0, &nn, &rows);
 		status = nsall_report(&nn);
+		o->mo.incomplete = nn.skipped > 0 || nn.scan_rc < 0;
+		o->mo.unexamined = nn.unreadable;
 		if (rc < 0 && nn.scan_rc == 0)
 			note("cannot list every namespace: %s", shmkit_strerror(rc));
 		if (rc < 0 || report(0, &nt, rows, NULL, NULL, 0) != EXIT_OK)
@@ -312,10 +351,66 @@ static int list(struct opts *o, const char **args, const struct shmkit_ref *refs
 				      o->holders ? SHMKIT_ROWS_HOLDERS : 0, &nt, &rows);
 		status = report(rc, &nt, rows, args, refs, n);
 	}
-	if (rc == 0)
+	if (rc == 0 && o->metrics && print_metrics(o, rows) != EXIT_OK)
+		status = EXIT_FAILED;
+	else if (rc == 0 && !o->metrics)
 		show(o, rows);
 	shmkit_rows_free(rows);
 	shmkit_holders_free(hof);
+	return status;
+}
+
+/*
+ * --output-file: standard output goes to a new file beside PATH, which is
+ * renamed over PATH only when all of it was written and the listing did
+ * not fail; else PATH stays as it was.
+ */
+static struct shmkit_newfile *pending;	/* removed if shmls exits early */
+
+static void abort_pending(void)
+{
+	shmkit_newfile_abort(pending);
+	pending = NULL;
+}
+
+static void open_output(struct opts *o)
+{
+	int rc = shmkit_newfile_open(o->output_file, &o->out);
+
+	if (rc == 0 && (fflush(stdout) != 0 || dup2(shmkit_newfile_fd(o->out), STDOUT_FILENO) < 0))
+		rc = -errno;
+	if (rc < 0) {
+		fail("write", o->output_file, "%s", strerror(-rc));
+		shmkit_newfile_abort(o->out);
+		exit(EXIT_FAILED);
+	}
+	pending = o->out;
+	atexit(abort_pending);
+}
+
+static int close_output(struct opts *o, int status)
+{
+	int rc = 0;
+
+	pending = NULL;
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = o->werr ? o->werr : errno ? -errno : -EIO;
+	if (rc == 0 && status == EXIT_OK) {
+		rc = shmkit_newfile_commit(o->out);
+	} else {
+		shmkit_newfile_abort(o->out);
+		if (rc == 0)
+			note("'%s' is left as it was", o->output_file);
+	}
+	if (rc < 0) {
+		fail("write", o->output_file, "%s; the old file is left as it was",
+		     strerror(-rc));
+		status = EXIT_FAILED;
+	}
+	/* Nothing more goes to the file, nor reports the error again. */
+	if (!freopen("/dev/null", "w", stdout))
+		clearerr(stdout);
 	return status;
 }
 
@@ -349,6 +444,12 @@ int main(int argc, const char **argv)
 		{ "time-format", '\0', POPT_ARG_STRING, &o.tfmt, 0,
 		  "how to print times: short, full or iso", "FORMAT" },
 		{ "sort", '\0', POPT_ARG_STRING, &o.sort_by, 0, "sort by COLUMN", "COLUMN" },
+		{ "metrics", '\0', POPT_ARG_NONE, &o.metrics, 0,
+		  "print Prometheus metrics (node_exporter textfile)", NULL },
+		{ "metrics-top", '\0', POPT_ARG_STRING, &o.metrics_top, 0,
+		  "series for the N largest orphans (default 10)", "N" },
+		{ "output-file", '\0', POPT_ARG_STRING, &o.output_file, 0,
+		  "write to PATH whole, by rename, not to stdout", "PATH" },
 		{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, filter_options(&o.fo), 0,
 		  "Which segments:", NULL },
 		OPT_STANDARD,
@@ -370,6 +471,8 @@ int main(int argc, const char **argv)
 		note("out of memory");
 		return finish(con, EXIT_FAILED);
 	}
+	if (o.output_file)
+		open_output(&o);
 	/* ftok: paths are the container's, so enter its namespaces first. */
 	if (o.tpid || o.all_ns)
 		drop_caps(keep_ns, ARRAY_SIZE(keep_ns));
@@ -381,6 +484,8 @@ int main(int argc, const char **argv)
 		drop_caps(keep, ARRAY_SIZE(keep));
 
 	status = list(&o, args, refs, n);
+	if (o.out)
+		status = close_output(&o, status);
 	free(refs);
 	filter_free(&o.fo);
 	return finish(con, status);

@@ -29,7 +29,7 @@ _shmkit() {
 		--) after_dashdash=1; break ;;
 		-m|--mode|-o|--output|-l|--length|-t|--timeout|-u|--user|--older-than|\
 		--sort|--time-format|--target|--holders-of|--name|--name-match|-w|--wait|-s|--size|\
-		--namespace|--container)
+		--namespace|--container|--metrics-top|--output-file)
 			((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
@@ -62,8 +62,11 @@ _shmkit() {
 	--namespace)
 		mapfile -t COMPREPLY < <(compgen -W "$(shmls -A -rn -o IPCNS 2>/dev/null | sort -u)" -- "$cur")
 		return ;;
+	--output-file)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
 	-m|--mode|-l|--length|-t|--timeout|--older-than|--sort|--target|--holders-of|\
-	--name|--name-match|-w|--wait|-s|--size)
+	--name|--name-match|-w|--wait|-s|--size|--metrics-top)
 		return ;;
 	esac
 

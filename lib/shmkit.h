@@ -22,6 +22,7 @@
  * below follow the same order; files with no public call have none.
  *
  *	1  error.c parse.c format.c caps.c vec.c pcopy.c	small helpers
+ *	1  newfile.c
  *	2  sysctl.c reflist.c ns.c lock.c			built on them
  *	2  cgroup.c
  *	3  sysv.c posix.c limits.c				one file per kind
@@ -30,6 +31,7 @@
  *	5  nsscan.c						every namespace: one pass over /proc
  *	6  remove.c columns.c					the removal decision; cells
  *	7  rows.c resources.c					what shmls prints
+ *	7  metrics.c
  *	8  nsall.c						shmls -A and shmrm -A: each namespace
  *
  * io.c sits above seg.c, not beside the helpers: shmkit_write_fd() opens
@@ -187,6 +189,7 @@ struct shmkit_holders;		/* a holder snapshot (holders.c) */
 struct shmkit_reflist;		/* a list of references (reflist.c) */
 struct shmkit_idnames;		/* a uid/gid name cache (columns.c) */
 struct shmkit_nsscan;		/* every namespace found in /proc (nsscan.c) */
+struct shmkit_newfile;		/* a file being replaced whole (newfile.c) */
 
 /* ----------------------------------------------------------- error.c */
 
@@ -481,6 +484,49 @@ int shmkit_cap_name(int cap, char *buf, size_t len);
  * Returns: 0, or -errno from libcap.
  */
 int shmkit_cap_limit(const int *keep, size_t n);
+
+/* --------------------------------------------------------- newfile.c */
+
+/*
+ * A file replaced whole (shmls --output-file): written under a temporary
+ * name in the same directory, then renamed over the old one, so that a
+ * reader sees the old file or the new one, never a part.
+ */
+
+/*
+ * shmkit_newfile_open:
+ * @path: the file to replace (or create)
+ * @out: the file being written
+ *
+ * Opens the directory of @path, so that the rename lands there even after
+ * the caller enters another mount namespace, and creates ".BASE.XXXXXX" in
+ * it: mode 0666 less the umask (0644 under the usual one, so that a
+ * collector running as another user can read it), never through a symlink.
+ *
+ * Returns: 0; -EISDIR when @path ends in '/', "." or ".."; -ENOMEM; -errno
+ * of open(2) (the directory, then the file).
+ * Write through shmkit_newfile_fd(), then call shmkit_newfile_commit() or
+ * shmkit_newfile_abort().
+ */
+int shmkit_newfile_open(const char *path, struct shmkit_newfile **out);
+
+/* The descriptor to write the new contents to. */
+int shmkit_newfile_fd(const struct shmkit_newfile *nf);
+
+/*
+ * shmkit_newfile_commit:
+ * @nf: the file written
+ *
+ * fsync(2), close(2), then rename(2) over the path; on any failure the
+ * temporary file is removed and the old file stays as it was. Frees @nf
+ * either way.
+ *
+ * Returns: 0, or -errno of the step that failed (-ENOSPC, -EIO, ...).
+ */
+int shmkit_newfile_commit(struct shmkit_newfile *nf);
+
+/* Removes the temporary file and frees @nf (NULL is fine); preserves errno. */
+void shmkit_newfile_abort(struct shmkit_newfile *nf);
 
 /* --------------------------------------------------------- reflist.c */
 
@@ -1763,6 +1809,54 @@ size_t shmkit_resource_read(unsigned kinds, const struct shmkit_row *rows, size_
  */
 int shmkit_resource_format(const struct shmkit_resource *u, int col, unsigned flags, char *buf,
 			size_t len);
+
+/* --------------------------------------------------------- metrics.c */
+
+/*
+ * shmls --metrics: the rows of a listing, summed by kind and state, with
+ * the limits, as the Prometheus text format (0.0.4) that node_exporter's
+ * textfile collector reads. The number of series is bounded: per segment
+ * only for the largest orphans.
+ */
+
+/* Per-segment series by default, and at most (shmls --metrics-top). */
+#define SHMKIT_METRICS_TOP	10
+#define SHMKIT_METRICS_TOP_MAX	1000
+
+/* struct shmkit_metrics_opts: what shmkit_metrics_format() is to write. */
+struct shmkit_metrics_opts {
+	unsigned kinds;		/* SHMKIT_LIST_*: the kinds listed; 0 for both */
+	size_t top;		/* series for this many of the largest orphans */
+	int64_t now;		/* for ages and the timestamp */
+	int incomplete;		/* something the rows do not show was not
+				   examined (shmls -A: namespaces skipped) */
+	size_t unexamined;	/* processes not examined beyond those @rows->h
+				   counts */
+};
+
+/*
+ * shmkit_metrics_format:
+ * @rows: a listing, with holders (SHMKIT_ROWS_HOLDERS), so that orphans
+ *	can be told
+ * @o: what to write
+ * @out, @len: the text, NUL-terminated, and its length; free(3) it
+ *
+ * The families, each with # HELP and # TYPE, all gauges: segments and
+ * their bytes by kind and state (held, orphan, marked, deleted, unknown),
+ * resident and swapped bytes by kind, the oldest orphan's age by kind,
+ * size and age of the @o->top largest orphans (labels kind, ref as shmls
+ * --raw prints it, uid), the limits of the caller's namespaces
+ * (shmkit_limits_read(); one it cannot read is left out) and /dev/shm,
+ * the processes not examined, shmkit_scrape_incomplete and a timestamp.
+ * With rows from shmkit_nsall_rows(), the series of the first four carry
+ * the labels ipc_ns, mnt_ns and container of the pair they were found in.
+ * Without namespaces that is at most 36 + 2 x @o->top samples in 21
+ * families, 78 + 2 x @o->top lines with their HELP and TYPE lines.
+ *
+ * Returns: 0, or -ENOMEM (*@out untouched).
+ */
+int shmkit_metrics_format(const struct shmkit_rows *rows, const struct shmkit_metrics_opts *o,
+			  char **out, size_t *len);
 
 /* ----------------------------------------------------------- nsall.c */
 

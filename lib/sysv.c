@@ -212,7 +212,9 @@ int shmkit__sysv_list(int procfd, struct shmkit__vec *vec)
 	for (line = nl + 1; *line; line = nl + 1) {
 		struct shmkit_info *slot;
 
-		nl = strchr(line, '\n');
+		/* memchr: strchr would scan the rest of the text (under ASan's
+		 * strict_string_checks, for every line). */
+		nl = memchr(line, '\n', (size_t)(buf + used - line));
 		if (!nl)
 			break;
 		*nl = '\0';
