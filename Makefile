@@ -6,8 +6,12 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR     ?= $(PREFIX)/share/doc/shmkit
 DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
+# systemd's unit directory, as its pkg-config file names it, else under PREFIX
+SYSTEMDUNITDIR ?= $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null)
+SYSTEMDUNITDIR := $(or $(SYSTEMDUNITDIR),$(PREFIX)/lib/systemd/system)
 CFLAGS     ?= -O2 -g
 
 # SANITIZE=1 builds everything with ASan + UBSan into its own folder.
@@ -103,7 +107,8 @@ test-progs: $(BINS) $(HELPERS) $(UNITS)
 # Debian packages for building and testing; apt runs only when one is missing.
 DEPS := build-essential pkg-config libpopt-dev libcap-dev libsmartcols-dev \
 	bats bats-support bats-assert mandoc python3 util-linux procps jq shellcheck \
-	clang libclang-rt-14-dev clang-tidy cppcheck valgrind strace
+	clang libclang-rt-14-dev clang-tidy cppcheck valgrind strace \
+	prometheus prometheus-node-exporter curl systemd
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
@@ -234,6 +239,13 @@ check-headers:
 		echo "#include \"$$h\"" | $(CC) -D_GNU_SOURCE -Ilib -std=gnu11 $(WARN) -Werror $(PKG_CFLAGS) \
 			-x c -fsyntax-only - || exit 1; done
 
+# The systemd units (a .in file has @BINDIR@ filled in) and the examples
+# installed beside the man pages; none is enabled.
+SYSTEMD_UNITS := shmkit-metrics.service shmkit-metrics.timer shmkit-cleanup.service \
+	shmkit-cleanup.timer
+EXAMPLES := contrib/prometheus/shmkit-alerts.yml contrib/systemd/shmkit-cleanup.default \
+	contrib/systemd/shmkit-metrics.default
+
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
@@ -242,11 +254,20 @@ install: $(BINS)
 	install -d $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0644 completion/shmkit.bash $(DESTDIR)$(BASHCOMPDIR)/shmkit
 	for p in $(PROGS); do ln -sf shmkit $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)/examples
+	for u in $(SYSTEMD_UNITS); do \
+		if [ -f contrib/systemd/$$u.in ]; then \
+			sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/$$u.in >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+			chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+		else install -m 0644 contrib/systemd/$$u $(DESTDIR)$(SYSTEMDUNITDIR) || exit 1; fi; done
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MANPAGES7)))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/shmkit $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
 
 clean:
 	rm -rf build build-san build-fuzz

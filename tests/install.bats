@@ -16,7 +16,18 @@ expected_files() {
 	for m in "$SHMKIT_ROOT"/man/*.[0-9]; do
 		echo "/opt/shmkit/share/man/man${m##*.}/$(basename "$m")"
 	done
+	for u in shmkit-metrics.service shmkit-metrics.timer shmkit-cleanup.service shmkit-cleanup.timer; do
+		echo "${1:-$UNITDIR}/$u"
+	done
+	for e in shmkit-alerts.yml shmkit-cleanup.default shmkit-metrics.default; do
+		echo "/opt/shmkit/share/doc/shmkit/examples/$e"
+	done
 }
+
+# where systemd's pkg-config file puts units (/lib/systemd/system on Debian)
+UNITDIR=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null) ||
+	UNITDIR=
+UNITDIR=${UNITDIR:-/opt/shmkit/lib/systemd/system}
 
 @test "make install puts programs, man pages and completion under DESTDIR/PREFIX" {
 	dest=$BATS_TEST_TMPDIR/dest
@@ -40,4 +51,15 @@ expected_files() {
 	run -0 make -s -C "$SHMKIT_ROOT" uninstall DESTDIR="$dest" PREFIX=/opt/shmkit BUILD="$BUILD"
 	run -0 bash -c 'cd "$1" && find . \( -type f -o -type l \) | sort' _ "$dest"
 	assert_output "./opt/shmkit/bin/not-ours"
+}
+
+@test "make install: without systemd's pkg-config file the units go under PREFIX/lib/systemd/system" {
+	dest=$BATS_TEST_TMPDIR/dest
+	run -0 make -s -C "$SHMKIT_ROOT" install DESTDIR="$dest" PREFIX=/opt/shmkit BUILD="$BUILD" PKG_CONFIG=false
+	run -0 bash -c 'cd "$1" && find . \( -type f -o -type l \) | sed "s|^\.||" | sort' _ "$dest"
+	assert_output "$(expected_files /opt/shmkit/lib/systemd/system | sort)"
+	# the units run the programs where they were installed
+	run -0 grep -h '^ExecStart=' "$dest"/opt/shmkit/lib/systemd/system/shmkit-{metrics,cleanup}.service
+	assert_line --index 0 --regexp '^ExecStart=/opt/shmkit/bin/shmls '
+	assert_line --index 1 --regexp '^ExecStart=/opt/shmkit/bin/shmrm '
 }
