@@ -6,6 +6,8 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DOCDIR     ?= $(PREFIX)/share/doc/shmkit
 DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
@@ -62,7 +64,7 @@ MANPAGES7 := $(wildcard man/*.7)
 COMPILE = $(CC) $(SHMK_CPPFLAGS) $(CPPFLAGS) $(SHMK_CFLAGS) $(CFLAGS)
 
 .PHONY: FORCE all deps check check-plain check-valgrind test-progs lint lint-man lint-shell \
-	lint-cppcheck lint-tidy lint-layers check-headers fuzz fuzz-build bench install uninstall clean
+	lint-cppcheck lint-tidy lint-layers check-headers fuzz fuzz-build bench deb install uninstall clean
 .DELETE_ON_ERROR:
 # Keep objects: they are not intermediates to delete after linking.
 .SECONDARY:
@@ -108,7 +110,8 @@ test-progs: $(BINS) $(HELPERS) $(UNITS)
 DEPS := build-essential pkg-config libpopt-dev libcap-dev libsmartcols-dev \
 	bats bats-support bats-assert mandoc python3 util-linux procps jq shellcheck \
 	clang libclang-rt-14-dev clang-tidy cppcheck valgrind strace \
-	prometheus prometheus-node-exporter curl systemd
+	prometheus prometheus-node-exporter curl systemd zsh fish \
+	debhelper dpkg-dev lintian
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
@@ -246,6 +249,16 @@ SYSTEMD_UNITS := shmkit-metrics.service shmkit-metrics.timer shmkit-cleanup.serv
 EXAMPLES := contrib/prometheus/shmkit-alerts.yml contrib/systemd/shmkit-cleanup.default \
 	contrib/systemd/shmkit-metrics.default
 
+# make deb: the Debian package (debian/, debhelper), built as
+# dpkg-buildpackage -us -uc -b builds it, into $(BUILD)/deb/ (dpkg puts it
+# beside the checkout first). It builds in build-deb/, with dpkg-buildflags.
+deb:
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p $(BUILD)/deb
+	mv ../shmkit_$(VERSION)_*.deb ../shmkit-dbgsym_$(VERSION)_*.deb \
+		../shmkit_$(VERSION)_*.buildinfo ../shmkit_$(VERSION)_*.changes $(BUILD)/deb/
+	@ls $(BUILD)/deb/shmkit_$(VERSION)_*.deb
+
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
@@ -254,6 +267,10 @@ install: $(BINS)
 	install -d $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0644 completion/shmkit.bash $(DESTDIR)$(BASHCOMPDIR)/shmkit
 	for p in $(PROGS); do ln -sf shmkit $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -d $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0644 completion/_shmkit $(DESTDIR)$(ZSHCOMPDIR)/_shmkit
+	install -m 0644 completion/shmkit.fish $(DESTDIR)$(FISHCOMPDIR)/shmkit.fish
+	for p in $(PROGS); do ln -sf shmkit.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; done
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)/examples
 	for u in $(SYSTEMD_UNITS); do \
 		if [ -f contrib/systemd/$$u.in ]; then \
@@ -266,6 +283,8 @@ uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%) $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MANPAGES))) \
 		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MANPAGES7)))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/shmkit $(PROGS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_shmkit $(DESTDIR)$(FISHCOMPDIR)/shmkit.fish \
+		$(PROGS:%=$(DESTDIR)$(FISHCOMPDIR)/%.fish)
 	rm -f $(SYSTEMD_UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
 		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
 

@@ -13,6 +13,11 @@ expected_files() {
 		echo "/opt/shmkit/share/bash-completion/completions/$p"
 	done
 	echo /opt/shmkit/share/bash-completion/completions/shmkit
+	echo /opt/shmkit/share/zsh/site-functions/_shmkit
+	echo /opt/shmkit/share/fish/vendor_completions.d/shmkit.fish
+	for p in "${PROGS[@]}"; do
+		echo "/opt/shmkit/share/fish/vendor_completions.d/$p.fish"
+	done
 	for m in "$SHMKIT_ROOT"/man/*.[0-9]; do
 		echo "/opt/shmkit/share/man/man${m##*.}/$(basename "$m")"
 	done
