@@ -3,10 +3,15 @@
 #include <sys/capability.h>
 #include <sys/types.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <popt.h>
 #include "common.h"
@@ -382,4 +387,129 @@ void enter_target(const char *text, pid_t pid, int *procfd)
 	fail("enter the namespaces of", text, "permission denied (you are uid %u without %s)",
 	     (unsigned)geteuid(), name);
 	exit(EXIT_FAILED);
+}
+
+/* ------------------------------------------------------------ --progress */
+
+static struct {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running, stop, tty, drawn;
+	struct shmkit_progress *p;
+	uint64_t total;
+	struct timespec t0;
+} prog = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* @b bytes as "512 B", "3.5 MiB" or "120 GiB". */
+static void human(double b, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	size_t u = 0;
+
+	while (b >= 1024 && u + 1 < ARRAY_SIZE(unit)) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u && b < 10 ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+static void progress_draw(int final)
+{
+	uint64_t done = atomic_load_explicit(&prog.p->done, memory_order_relaxed);
+	double t = seconds_since(&prog.t0), rate = t > 0 ? (double)done / t : 0;
+	char line[200], a[32], b[32], r[32];
+	int k;
+
+	human((double)done, a, sizeof(a));
+	human(rate, r, sizeof(r));
+	if (final) {
+		k = snprintf(line, sizeof(line), "%s in %.1f s, %s/s", a, t, r);
+	} else if (prog.total != UINT64_MAX) {
+		double left = rate > 0 && done < prog.total ? (double)(prog.total - done) / rate : 0;
+		unsigned long s = (unsigned long)(left + 0.5);
+
+		human((double)prog.total, b, sizeof(b));
+		k = snprintf(line, sizeof(line), "%s of %s (%d%%), %s/s, %lu:%02lu:%02lu left",
+			     a, b, prog.total ? (int)(done * 100 / prog.total) : 100, r,
+			     s / 3600, s / 60 % 60, s % 60);
+	} else {
+		k = snprintf(line, sizeof(line), "%s, %s/s", a, r);
+	}
+	if (k < 0)
+		return;
+	/* \r and erase to the end of the line: one line, redrawn in place */
+	fprintf(stderr, prog.tty ? "\r%s: %s\033[K%s" : "%s: %s%s",
+		program_invocation_short_name, line, prog.tty && !final ? "" : "\n");
+	prog.drawn = prog.tty && !final;
+}
+
+static void *progress_thread(void *arg)
+{
+	struct timespec next = prog.t0;
+
+	(void)arg;
+	pthread_mutex_lock(&prog.mu);
+	while (!prog.stop) {
+		next.tv_sec++;
+		if (pthread_cond_timedwait(&prog.cv, &prog.mu, &next) == ETIMEDOUT && !prog.stop)
+			progress_draw(0);
+	}
+	pthread_mutex_unlock(&prog.mu);
+	return NULL;
+}
+
+void progress_start(struct shmkit_progress *p, uint64_t total)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+
+	prog.p = p;
+	prog.total = total;
+	prog.tty = isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+	if (pthread_condattr_init(&ca) != 0)
+		return;
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (pthread_cond_init(&prog.cv, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		return;
+	}
+	pthread_condattr_destroy(&ca);
+	/* signals stay the main thread's */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	prog.running = pthread_create(&prog.tid, NULL, progress_thread, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!prog.running)
+		pthread_cond_destroy(&prog.cv);
+}
+
+void progress_stop(int ok)
+{
+	if (!prog.p)
+		return;
+	if (prog.running) {
+		pthread_mutex_lock(&prog.mu);
+		prog.stop = 1;
+		pthread_cond_signal(&prog.cv);
+		pthread_mutex_unlock(&prog.mu);
+		pthread_join(prog.tid, NULL);
+		pthread_cond_destroy(&prog.cv);
+		prog.running = 0;
+	}
+	if (ok)
+		progress_draw(1);
+	else if (prog.drawn)
+		fputc('\n', stderr);
+	prog.drawn = 0;
+	prog.p = NULL;
 }

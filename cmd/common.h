@@ -45,6 +45,17 @@ void fail_rc(const char *verb, const char *subject, const struct shmkit_ref *ref
  */
 void memlock_failed(const char *subject, int rc, size_t size, uint64_t limit);
 
+/*
+ * --progress of shmwrite and shmread, as pv shows it: about once a second
+ * on stderr, the bytes @p counts so far, with percent and time left when
+ * @total (UINT64_MAX: unknown) is, and the rate; on a terminal one line
+ * redrawn in place, else one plain line each time. progress_stop() ends
+ * it: with @ok a last line (bytes, seconds, rate), else only the line
+ * ends, for the error message that follows. Never on stdout.
+ */
+void progress_start(struct shmkit_progress *p, uint64_t total);
+void progress_stop(int ok);
+
 /* "PROG: MESSAGE" on stderr: notes that are not failures. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

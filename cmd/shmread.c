@@ -4,6 +4,8 @@
 #include <sys/types.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,8 @@
 #include "shmkit.h"
 
 #define BLOCK 65536
+
+static struct shmkit_progress counted;	/* --progress */
 
 /* Lines of 16 bytes as hexdump -C prints them; a repeated line becomes '*'. */
 static int hexdump(struct shmkit_seg *seg, size_t offset, size_t length)
@@ -51,6 +55,7 @@ static int hexdump(struct shmkit_seg *seg, size_t offset, size_t length)
 			have_prev = k == 16;
 		}
 		pos += (size_t)got;
+		atomic_fetch_add_explicit(&counted.done, (uint64_t)got, memory_order_relaxed);
 	}
 	if (length > 0)
 		printf("%08zx\n", offset + length);
@@ -157,7 +162,7 @@ int main(int argc, const char **argv)
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE,
 				    CAP_CHECKPOINT_RESTORE };
 	char *offset_text = NULL, *length_text = NULL, *wait_text = NULL;
-	int string = 0, hex = 0, nolock = 0, rc, status = EXIT_FAILED;
+	int string = 0, hex = 0, nolock = 0, progress = 0, rc, status = EXIT_FAILED;
 	struct poptOption table[] = {
 		{ "offset", 'o', POPT_ARG_STRING, &offset_text, 0,
 		  "start N bytes into the segment", "N" },
@@ -171,6 +176,8 @@ int main(int argc, const char **argv)
 		  "do not take the shmkit read lock", NULL },
 		{ "wait", 'w', POPT_ARG_STRING, &wait_text, 0,
 		  "wait at most this long for the lock (default: forever)", "SECONDS" },
+		{ "progress", '\0', POPT_ARG_NONE, &progress, 0,
+		  "show bytes, rate and time left on standard error", NULL },
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
@@ -211,8 +218,14 @@ int main(int argc, const char **argv)
 	/* A reader that goes away early is not our failure: end quietly. */
 	signal(SIGPIPE, SIG_IGN);
 	rc = string ? until_nul(seg, offset, &length) : 0;
+	if (rc == 0 && progress) {
+		shmkit_seg_set_progress(seg, &counted);
+		progress_start(&counted, length);
+	}
 	if (rc == 0)
 		rc = copy(seg, hex, offset, length, &done);
+	if (progress)
+		progress_stop(rc == 0 || rc == -EPIPE);
 	if (rc == 0 || rc == -EPIPE)
 		status = EXIT_OK;
 	else if (rc == -SHMKIT_ESHRUNK)

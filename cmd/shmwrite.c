@@ -3,6 +3,7 @@
 #include <sys/capability.h>
 #include <sys/types.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +79,17 @@ static int open_input(const char **args, size_t n)
 	return fd;
 }
 
+/* The bytes left in a regular file from its offset, else UINT64_MAX: unknown. */
+static uint64_t input_left(int fd)
+{
+	struct stat st;
+	off_t at;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (at = lseek(fd, 0, SEEK_CUR)) < 0)
+		return UINT64_MAX;
+	return st.st_size > at ? (uint64_t)(st.st_size - at) : 0;
+}
+
 int main(int argc, const char **argv)
 {
 	/*
@@ -89,7 +101,7 @@ int main(int argc, const char **argv)
 	static const int keep[] = { CAP_IPC_OWNER, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
 				    CAP_SYS_PTRACE, CAP_CHECKPOINT_RESTORE };
 	char *offset_text = NULL, *size_text = NULL, *mode_text = NULL, *wait_text = NULL;
-	int string = 0, create = 0, grow = 0, nolock = 0, verbose = 0;
+	int string = 0, create = 0, grow = 0, nolock = 0, verbose = 0, progress = 0;
 	int fd, rc, status = EXIT_FAILED;
 	struct poptOption table[] = {
 		{ "create", 'c', POPT_ARG_NONE, &create, 0,
@@ -110,11 +122,14 @@ int main(int argc, const char **argv)
 		  "wait at most this long for the lock (default: forever)", "SECONDS" },
 		{ "verbose", 'v', POPT_ARG_NONE, &verbose, 0,
 		  "report the bytes written on standard error", NULL },
+		{ "progress", '\0', POPT_ARG_NONE, &progress, 0,
+		  "show bytes, rate and time left on standard error", NULL },
 		OPT_STANDARD,
 		POPT_TABLEEND
 	};
 	struct shmkit_write_opts o = { .mode = 0600, .wait_ms = -1 };
 	struct shmkit_write_result r;
+	struct shmkit_progress counted = { 0 };
 	struct shmkit_ref ref;
 	const char **args;
 	poptContext con;
@@ -148,7 +163,12 @@ int main(int argc, const char **argv)
 
 	if ((fd = open_input(args, n)) < 0)
 		return finish(con, EXIT_FAILED);
+	if (progress) {
+		o.progress = &counted;
+		progress_start(&counted, input_left(fd));
+	}
 	rc = shmkit_write_fd(&ref, fd, &o, &r);
+	progress_stop(rc == 0);
 	if (rc < 0) {
 		explain(args[0], &ref, rc, &o, &r, wait_text);
 	} else {

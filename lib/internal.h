@@ -22,6 +22,7 @@ struct shmkit_seg {
 	int lockfd;		/* the fd the lock is taken on, or -1 */
 	unsigned locked;	/* SHMKIT_LOCK_READ or _WRITE while held, else 0 */
 	int drainfd;		/* a pipe given page references, or -1 */
+	struct shmkit_progress *progress;	/* counts a copy's bytes, or NULL */
 };
 
 /* A growable array of snapshots, handed out as the public array + count. */
@@ -182,6 +183,7 @@ int shmkit__pcopy_worth(int out, size_t len);
  * rest, from *done, its own way), or -errno.
  */
 int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
-		  size_t *done, int *input_errno);
+		  size_t *done, int *input_errno,
+		  struct shmkit_progress *progress);
 
 #endif /* SHMKIT_INTERNAL_H */

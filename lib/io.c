@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,24 @@ static void widen_pipe(int fd)
 			(void)fcntl(fd, F_SETPIPE_SZ, max);
 		fclose(f);
 	}
+}
+
+/* Counts @n more bytes for a progress display, if there is one. */
+static void tick(struct shmkit_progress *p, size_t n)
+{
+	if (p)
+		atomic_fetch_add_explicit(&p->done, n, memory_order_relaxed);
+}
+
+/* @max, or smaller steps while a progress display counts them. */
+static size_t step_max(const struct shmkit_progress *p, size_t max)
+{
+	return p && max > SHMKIT_PROGRESS_STEP ? SHMKIT_PROGRESS_STEP : max;
+}
+
+void shmkit_seg_set_progress(struct shmkit_seg *seg, struct shmkit_progress *p)
+{
+	seg->progress = p;
 }
 
 /* Waits until @fd can take (@events POLLOUT) or give (POLLIN) data. */
@@ -158,7 +177,7 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 
 	/* A long copy into a regular file: on two CPUs, when there are two. */
 	if (way == BY_SENDFILE && shmkit__pcopy_worth(fd, length) && (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
-		rc = shmkit__pcopy(fd, at, src, pos, length, done, &input_errno);
+		rc = shmkit__pcopy(fd, at, src, pos, length, done, &input_errno, seg->progress);
 		if (rc <= 0)
 			return rc == 0 && *done < length ? -SHMKIT_ESHRUNK : rc;
 		pos += (off_t)*done;	/* the rest one step at a time */
@@ -171,7 +190,9 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 		if (way == BY_SPLICE) {
 			n = splice(src, &pos, fd, NULL, want < CHUNK ? want : CHUNK, 0);
 		} else if (way == BY_SENDFILE) {
-			n = sendfile(fd, src, &pos, want < (1u << 30) ? want : (1u << 30));
+			size_t most = step_max(seg->progress, (size_t)1 << 30);
+
+			n = sendfile(fd, src, &pos, want < most ? want : most);
 		} else {
 			if (!buf && !(buf = malloc(BUFSZ))) {
 				rc = -ENOMEM;
@@ -182,6 +203,7 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 				rc = write_all(fd, buf, (size_t)n, done);
 				if (rc < 0)
 					break;
+				tick(seg->progress, (size_t)n);
 				pos += n;
 				continue;
 			}
@@ -210,6 +232,7 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 			break;
 		}
 		*done += (size_t)n;
+		tick(seg->progress, (size_t)n);
 		if (way == BY_SPLICE && seg->locked)
 			seg->drainfd = fd;
 	}
@@ -231,7 +254,10 @@ static int copy_out_sysv(struct shmkit_seg *seg, int fd, mode_t type,
 		size_t want = length - *done;
 
 		if (!splicing) {
+			size_t before = *done;
+
 			rc = write_all(fd, p + *done, want < CHUNK ? want : CHUNK, done);
+			tick(seg->progress, *done - before);
 			if (rc < 0)
 				break;
 			continue;
@@ -254,6 +280,7 @@ static int copy_out_sysv(struct shmkit_seg *seg, int fd, mode_t type,
 			break;
 		}
 		*done += (size_t)n;
+		tick(seg->progress, (size_t)n);
 		if (seg->locked)
 			seg->drainfd = fd;
 	}
@@ -443,7 +470,7 @@ static int copy_in(struct wstate *w)
 	if (w->out >= 0 && S_ISREG(w->in_type) && w->done == 0 &&
 	    shmkit__pcopy_worth(w->out, w->limit) && (pos = lseek(w->in, 0, SEEK_CUR)) >= 0) {
 		rc = shmkit__pcopy(w->out, (off_t)w->offset, w->in, pos, w->limit, &w->done,
-				   &w->input_errno);
+				   &w->input_errno, w->seg->progress);
 		if (rc <= 0)
 			return rc;
 	}
@@ -452,6 +479,7 @@ static int copy_in(struct wstate *w)
 
 		if (want > CHUNK && !S_ISREG(w->in_type))
 			want = CHUNK;
+		want = step_max(w->seg->progress, want);
 		if (posix) {
 			size_t end = w->offset + w->done + want;
 
@@ -493,6 +521,7 @@ static int copy_in(struct wstate *w)
 		if (n == 0)
 			return 0;
 		w->done += (size_t)n;
+		tick(w->seg->progress, (size_t)n);
 	}
 	return 0;
 }
@@ -756,6 +785,7 @@ int shmkit_write_fd(const struct shmkit_ref *ref, int fd,
 	if (rc < 0)
 		return rc;
 	out->ref = w.seg->ref;
+	w.seg->progress = opts->progress;
 	w.posix = ref->kind == SHMKIT_POSIX;
 	rc = lock_for_write(&w, out);
 	if (rc == 0) {

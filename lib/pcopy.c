@@ -38,7 +38,14 @@ struct pcopy {
 	atomic_int err;			/* first -errno of the output, else 0 */
 	atomic_int input_errno;
 	atomic_int refused;		/* sendfile() does not work on these files */
+	struct shmkit_progress *progress;	/* counts the bytes copied, or NULL */
 };
+
+static void tick(struct pcopy *c, size_t n)
+{
+	if (c->progress)
+		atomic_fetch_add_explicit(&c->progress->done, n, memory_order_relaxed);
+}
 
 /* Chunks stop being taken once anything ended short. */
 static void stop_at(struct pcopy *c, size_t at, int err, int input_errno)
@@ -93,6 +100,7 @@ static void chunk_sendfile(struct pcopy *c, size_t at, size_t n)
 			return;
 		}
 		done += (size_t)r;
+		tick(c, (size_t)r);
 	}
 }
 
@@ -129,6 +137,7 @@ static void chunk_mapped(struct pcopy *c, size_t at, size_t n)
 			break;
 		}
 		done += (size_t)r;
+		tick(c, (size_t)r);
 	}
 out:
 	munmap(map, maplen);
@@ -188,9 +197,10 @@ static int map_fd(int out)
 }
 
 int shmkit__pcopy(int out, off_t out_pos, int in, off_t in_pos, size_t len,
-		  size_t *done, int *input_errno)
+		  size_t *done, int *input_errno, struct shmkit_progress *progress)
 {
-	struct pcopy c = { .out = out, .in = in, .out_pos = out_pos, .in_pos = in_pos };
+	struct pcopy c = { .out = out, .in = in, .out_pos = out_pos, .in_pos = in_pos,
+			   .progress = progress };
 	pthread_attr_t attr;
 	sigset_t all, old;
 	pthread_t tid;

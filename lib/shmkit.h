@@ -1113,6 +1113,25 @@ ssize_t shmkit_seg_pread(struct shmkit_seg *seg, void *buf, size_t len,
 int shmkit_seg_copy_out(struct shmkit_seg *seg, int fd, size_t offset,
 			size_t length, size_t *out);
 
+/*
+ * struct shmkit_progress: the bytes a copy has moved so far, for a display
+ * in another thread (atomic_load() it). shmkit_write_fd() (through
+ * shmkit_write_opts.progress) and shmkit_seg_copy_out() (through
+ * shmkit_seg_set_progress()) add to it as they go, in steps of at most
+ * SHMKIT_PROGRESS_STEP bytes; without one they take the largest steps.
+ */
+struct shmkit_progress {
+	_Atomic uint64_t done;
+};
+#define SHMKIT_PROGRESS_STEP ((size_t)64 << 20)
+
+/*
+ * shmkit_seg_set_progress:
+ * @seg: an open segment
+ * @p: where shmkit_seg_copy_out() counts its bytes, or NULL
+ */
+void shmkit_seg_set_progress(struct shmkit_seg *seg, struct shmkit_progress *p);
+
 /* Flags for struct shmkit_write_opts. */
 #define SHMKIT_WRITE_CREATE 0x1	/* create the segment when it is missing */
 #define SHMKIT_WRITE_GROW   0x2	/* POSIX: extend the object to fit */
@@ -1126,6 +1145,7 @@ struct shmkit_write_opts {
 	mode_t mode;		/* permission bits of a segment this call creates */
 	unsigned flags;		/* SHMKIT_WRITE_* */
 	long wait_ms;		/* longest wait for the lock; -1 = forever */
+	struct shmkit_progress *progress;	/* counts the bytes as they go, or NULL */
 };
 
 /* What shmkit_write_fd() did; filled on success and on failure. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,10 +90,12 @@ static void test_copy(void)
 {
 	size_t len = 20 * MIB + 3, done = 1;
 	int in = source(len + 5), out = memfd_create("pcopy-out", MFD_CLOEXEC), ie = -1;
+	struct shmkit_progress pr = { 0 };
 
 	/* from offset 5 of the input to 4097 of the output: neither page-aligned */
-	CHECK_RC(shmkit__pcopy(out, 4097, in, 5, len, &done, &ie), 0, "copy: rc");
+	CHECK_RC(shmkit__pcopy(out, 4097, in, 5, len, &done, &ie, &pr), 0, "copy: rc");
 	CHECK_U64(done, len, "copy: done");
+	CHECK_U64(atomic_load(&pr.done), len, "copy: both threads counted every byte for progress");
 	CHECK_I64(ie, 0, "copy: no input error");
 	CHECK_I64(size_of(out), 4097 + (off_t)len, "copy: output made as long as the copy");
 	CHECK_TRUE(holds(out, 4097, 5, len), "copy: every byte in place");
@@ -108,7 +111,7 @@ static void test_short_input(void)
 	int in = source(have), out = memfd_create("pcopy-out", MFD_CLOEXEC), ie = -1;
 
 	/* the input ends early: what there was, and the output cut back to it */
-	CHECK_RC(shmkit__pcopy(out, 0, in, 0, 20 * MIB, &done, &ie), 0, "short: rc");
+	CHECK_RC(shmkit__pcopy(out, 0, in, 0, 20 * MIB, &done, &ie, NULL), 0, "short: rc");
 	CHECK_U64(done, have, "short: done is what the input had");
 	CHECK_I64(size_of(out), (off_t)have, "short: output cut back");
 	CHECK_TRUE(holds(out, 0, 0, have), "short: the bytes there are right");
@@ -125,7 +128,7 @@ static void test_write_only_output(void)
 	/* as a shell's `>` opens it: reopened read-write for the mapping */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	wo = open(path, O_WRONLY | O_CLOEXEC);
-	CHECK_RC(shmkit__pcopy(wo, 0, in, 0, len, &done, &ie), 0, "write-only: rc");
+	CHECK_RC(shmkit__pcopy(wo, 0, in, 0, len, &done, &ie, NULL), 0, "write-only: rc");
 	CHECK_U64(done, len, "write-only: done");
 	CHECK_TRUE(holds(fd, 0, 0, len), "write-only: every byte in place");
 	close(wo);
