@@ -20,6 +20,30 @@ timed() {
 	echo "$min"
 }
 
+# paired N SETUP CMD_A CMD_B: for a target of a few percent, where best-of-N
+# of each drifts with the machine: A and B run in turn, N pairs, each
+# after SETUP; prints "A B" where A/B is the median of the pairs' ratios
+# (B as A's best time, A as that times the median ratio).
+paired() {
+	local n=$1 setup=$2 a=$3 b=$4 i t0 t1 t2 t3 out=
+	for ((i = 0; i < n; i++)); do
+		eval "$setup" >/dev/null 2>&1 || return 1
+		t0=$EPOCHREALTIME
+		eval "$a" >/dev/null 2>&1
+		t1=$EPOCHREALTIME
+		eval "$setup" >/dev/null 2>&1 || return 1
+		t2=$EPOCHREALTIME
+		eval "$b" >/dev/null 2>&1
+		t3=$EPOCHREALTIME
+		out+="$t0 $t1 $t2 $t3"$'\n'
+	done
+	awk 'NF == 4 { ta = $2 - $1; tb = $4 - $3; r[n++] = ta / tb; if (!m || tb < m) m = tb }
+		END { for (i = 1; i < n; i++) for (j = i; j > 0 && r[j - 1] > r[j]; j--) {
+			      t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+		      med = n % 2 ? r[(n - 1) / 2] : (r[n / 2 - 1] + r[n / 2]) / 2
+		      printf "%.6f %.6f\n", m * med, m }' <<<"$out"
+}
+
 # best N CMD...: timed without a setup.
 best() {
 	local n=$1
