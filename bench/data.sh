@@ -95,8 +95,8 @@ if want 5; then
 	peer=$(timed "$RUNS" 'rm -f "$work/files/out"' eval 'cat /dev/shm/x > "$work/files/out"')
 	ratio "POSIX: shmread /x > file  vs  cat /dev/shm/x > file" "$ours" "$peer" "<=1.0"
 fi
-# --progress (issue 18): its thread and its smaller steps cost under 2 %,
-# a difference that best-of-N cannot see: the median of paired runs.
+# --progress (issue 18): the target is a cost under 2 %, a difference that
+# best-of-N cannot see: the median of paired runs.
 PAIRS=${BENCH_PAIRS:-15}
 if want 6; then
 	read -r ours peer < <(paired "$PAIRS" 'rm -f /dev/shm/y' \
