@@ -3,6 +3,7 @@
 #ifndef SHMKIT_INTERNAL_H
 #define SHMKIT_INTERNAL_H
 
+#include <stdatomic.h>
 #include "shmkit.h"
 
 #define SHMKIT__SHM_DIR		"/dev/shm"
@@ -24,6 +25,13 @@ struct shmkit_seg {
 	int drainfd;		/* a pipe given page references, or -1 */
 	struct shmkit_progress *progress;	/* counts a copy's bytes, or NULL */
 };
+
+/* Counts @n more bytes for a progress display, if there is one. */
+static inline void shmkit__progress_add(struct shmkit_progress *p, size_t n)
+{
+	if (p)
+		atomic_fetch_add_explicit(&p->done, n, memory_order_relaxed);
+}
 
 /* A growable array of snapshots, handed out as the public array + count. */
 struct shmkit__vec {

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +36,6 @@ static void widen_pipe(int fd)
 			(void)fcntl(fd, F_SETPIPE_SZ, max);
 		fclose(f);
 	}
-}
-
-/* Counts @n more bytes for a progress display, if there is one. */
-static void tick(struct shmkit_progress *p, size_t n)
-{
-	if (p)
-		atomic_fetch_add_explicit(&p->done, n, memory_order_relaxed);
 }
 
 /* @max, or smaller steps while a progress display counts them. */
@@ -203,7 +195,7 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 				rc = write_all(fd, buf, (size_t)n, done);
 				if (rc < 0)
 					break;
-				tick(seg->progress, (size_t)n);
+				shmkit__progress_add(seg->progress, (size_t)n);
 				pos += n;
 				continue;
 			}
@@ -232,7 +224,7 @@ static int copy_out_fd(struct shmkit_seg *seg, int src, int fd, mode_t type,
 			break;
 		}
 		*done += (size_t)n;
-		tick(seg->progress, (size_t)n);
+		shmkit__progress_add(seg->progress, (size_t)n);
 		if (way == BY_SPLICE && seg->locked)
 			seg->drainfd = fd;
 	}
@@ -257,7 +249,7 @@ static int copy_out_sysv(struct shmkit_seg *seg, int fd, mode_t type,
 			size_t before = *done;
 
 			rc = write_all(fd, p + *done, want < CHUNK ? want : CHUNK, done);
-			tick(seg->progress, *done - before);
+			shmkit__progress_add(seg->progress, *done - before);
 			if (rc < 0)
 				break;
 			continue;
@@ -280,7 +272,7 @@ static int copy_out_sysv(struct shmkit_seg *seg, int fd, mode_t type,
 			break;
 		}
 		*done += (size_t)n;
-		tick(seg->progress, (size_t)n);
+		shmkit__progress_add(seg->progress, (size_t)n);
 		if (seg->locked)
 			seg->drainfd = fd;
 	}
@@ -521,7 +513,7 @@ static int copy_in(struct wstate *w)
 		if (n == 0)
 			return 0;
 		w->done += (size_t)n;
-		tick(w->seg->progress, (size_t)n);
+		shmkit__progress_add(w->seg->progress, (size_t)n);
 	}
 	return 0;
 }

@@ -41,11 +41,6 @@ struct pcopy {
 	struct shmkit_progress *progress;	/* counts the bytes copied, or NULL */
 };
 
-static void tick(struct pcopy *c, size_t n)
-{
-	if (c->progress)
-		atomic_fetch_add_explicit(&c->progress->done, n, memory_order_relaxed);
-}
 
 /* Chunks stop being taken once anything ended short. */
 static void stop_at(struct pcopy *c, size_t at, int err, int input_errno)
@@ -100,7 +95,7 @@ static void chunk_sendfile(struct pcopy *c, size_t at, size_t n)
 			return;
 		}
 		done += (size_t)r;
-		tick(c, (size_t)r);
+		shmkit__progress_add(c->progress, (size_t)r);
 	}
 }
 
@@ -137,7 +132,7 @@ static void chunk_mapped(struct pcopy *c, size_t at, size_t n)
 			break;
 		}
 		done += (size_t)r;
-		tick(c, (size_t)r);
+		shmkit__progress_add(c->progress, (size_t)r);
 	}
 out:
 	munmap(map, maplen);
